@@ -1,0 +1,132 @@
+"""capture -> engine, wired: a capture thread, the engine, and a pump thread between them.
+
+The pump takes the newest frame and submits it; it blocks only while every infer request
+is busy, which is exactly when the capture thread should be replacing (dropping) frames.
+Both ``rps play`` and ``rps bench`` run on this.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from rps.capture import CaptureThread, FrameSource
+from rps.engine import Engine
+from rps.errors import RpsError, SourceError
+from rps.metrics import MetricsRecorder
+from rps.modelfiles import ModelFiles
+from rps.types import Prediction
+
+
+class Pipeline:
+    """Owns the threads of one run; ``stop()`` joins them all."""
+
+    def __init__(self, source: FrameSource, files: ModelFiles, device: str = "CPU",
+                 precision: str = "FP32", *, paced: bool = True, loop: bool = False,
+                 max_frames: int = 0, hint: str = "LATENCY", nireq: int = 0, sync: bool = False,
+                 perf_counters: bool = False, cache_dir: Path | None = None,
+                 first_frame_timeout: float = 5.0, metrics: MetricsRecorder | None = None):  # fmt: skip
+        self.metrics = metrics or MetricsRecorder()
+        self.capture = CaptureThread(source, paced=paced, loop=loop, metrics=self.metrics,
+                                     max_frames=max_frames)  # fmt: skip
+        self._engine_args = dict(device=device, precision=precision, hint=hint, nireq=nireq,
+                                 sync=sync, perf_counters=perf_counters, cache_dir=cache_dir)  # fmt: skip
+        self.files = files
+        self.first_frame_timeout = first_frame_timeout
+        self.engine: Engine | None = None
+        self.error: RpsError | None = None
+        self._stop = threading.Event()
+        self._pump = threading.Thread(target=self._run, name="rps-pump", daemon=True)
+
+    def start(self) -> Pipeline:
+        """Open the stream, size the model to its first frame, compile, start pumping."""
+        self.capture.start()
+        try:
+            first = self.capture.get(self.first_frame_timeout)
+            if first is None:
+                self._raise_capture_error()
+                raise SourceError(f"{self.capture.source.name} delivered no frame in "
+                                  f"{self.first_frame_timeout:.0f} s; is it in use or unplugged? "
+                                  "Try --source path/to/video.mp4 or --demo")  # fmt: skip
+            h, w = first.image.shape[:2]
+            self.engine = Engine(self.files, frame_hw=(h, w), **self._engine_args)
+            self.engine.submit(first)
+        except BaseException:
+            self.stop()
+            raise
+        self._pump.start()
+        return self
+
+    def _raise_capture_error(self) -> None:
+        if self.capture.error is not None:
+            raise self.capture.error
+
+    def _run(self) -> None:
+        assert self.engine is not None
+        try:
+            while not self._stop.is_set():
+                frame = self.capture.get(0.05)
+                if frame is None and self.capture.finished:
+                    frame = self.capture.get(0)  # the last frame may land with the end
+                    if frame is None:
+                        break
+                if frame is not None:
+                    self.engine.submit(frame)
+            self.engine.drain()
+        except RpsError as exc:
+            self.error = exc
+        except Exception as exc:  # an OpenVINO failure mid-stream: report, do not hang
+            self.error = RpsError(f"inference stopped: {exc}")
+
+    # ---- consumer side -------------------------------------------------------------------
+    def check(self) -> None:
+        """Raise what went wrong on the capture, pump or engine threads, if anything."""
+        self._raise_capture_error()
+        if self.error is not None:
+            raise self.error
+        if self.engine is not None and self.engine.error:
+            raise RpsError(self.engine.error)
+
+    @property
+    def finished(self) -> bool:
+        """The source ended and every result has been delivered."""
+        return not self._pump.is_alive() and self.capture.finished and (
+            self.engine is None or self.engine.in_flight == 0)  # fmt: skip
+
+    def _record(self, p: Prediction | None) -> Prediction | None:
+        if p is not None:
+            self.metrics.on_prediction(p)
+        return p
+
+    def get(self, timeout: float | None = None) -> Prediction | None:
+        assert self.engine is not None
+        return self._record(self.engine.get(timeout))
+
+    def poll(self) -> list[Prediction]:
+        assert self.engine is not None
+        return [self._record(p) for p in self.engine.poll()]  # type: ignore[misc]
+
+    def switch(self, device: str | None = None, precision: str | None = None) -> None:
+        assert self.engine is not None
+        self.engine.request_switch(device, precision)
+
+    def stop(self, timeout: float = 2.0) -> None:
+        self._stop.set()
+        self.capture.stop(timeout)
+        if self._pump.is_alive():
+            self._pump.join(timeout)
+        if self.engine is not None:
+            self.engine.close()
+
+    def threads_alive(self) -> list[str]:
+        """Names of this pipeline's threads still running (empty after a clean stop)."""
+        threads = [self.capture._thread, self._pump]
+        if self.engine is not None and self.engine._switcher is not None:
+            threads.append(self.engine._switcher)
+        return [t.name for t in threads if t.is_alive()]
+
+    def __enter__(self) -> Pipeline:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

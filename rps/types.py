@@ -1,0 +1,100 @@
+"""The typed seams between the stages: capture -> engine -> game -> ui.
+
+Kept free of openvino, cv2 and pygame so that pure game logic can import them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+CLASSES: tuple[str, ...] = ("none", "rock", "paper", "scissors")
+PRECISIONS: tuple[str, ...] = ("FP32", "FP16", "INT8")
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One captured image: BGR uint8 HxWx3, numbered and stamped when it was read."""
+
+    seq: int
+    t_capture: float  # time.perf_counter() when the frame was read
+    image: np.ndarray
+
+    def __post_init__(self) -> None:
+        img = self.image
+        if img.dtype != np.uint8 or img.ndim != 3 or img.shape[2] != 3:
+            raise ValueError(f"Frame.image must be HxWx3 uint8, got {img.dtype} {img.shape}")
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """Class scores for one frame, with the times the latency metrics are built from."""
+
+    seq: int
+    t_capture: float
+    t_done: float
+    scores: np.ndarray  # one probability per label
+    labels: tuple[str, ...]
+    infer_ms: float  # pure inference time reported by the infer request
+    device: str
+    precision: str
+
+    def __post_init__(self) -> None:
+        if len(self.scores) != len(self.labels):
+            raise ValueError(f"{len(self.scores)} scores for {len(self.labels)} labels")
+
+    @property
+    def index(self) -> int:
+        return int(np.argmax(self.scores))
+
+    @property
+    def label(self) -> str:
+        return self.labels[self.index]
+
+    @property
+    def confidence(self) -> float:
+        return float(self.scores[self.index])
+
+    @property
+    def latency_ms(self) -> float:
+        """Capture-to-result latency."""
+        return (self.t_done - self.t_capture) * 1000.0
+
+
+@dataclass(frozen=True, slots=True)
+class LatencyStats:
+    """Median / p95 / max of a latency window, in milliseconds (NaN when empty)."""
+
+    median: float = float("nan")
+    p95: float = float("nan")
+    max: float = float("nan")
+    mean: float = float("nan")
+    min: float = float("nan")
+
+    @classmethod
+    def of(cls, values_ms: list[float] | np.ndarray) -> LatencyStats:
+        v = np.asarray(values_ms, dtype=np.float64)
+        if v.size == 0:
+            return cls()
+        return cls(
+            median=float(np.median(v)),
+            p95=float(np.percentile(v, 95)),
+            max=float(v.max()),
+            mean=float(v.mean()),
+            min=float(v.min()),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    """A snapshot of the live pipeline over the last sliding window."""
+
+    capture_fps: float = 0.0
+    infer_fps: float = 0.0
+    display_fps: float = 0.0
+    latency: LatencyStats = field(default_factory=LatencyStats)  # capture -> result
+    infer: LatencyStats = field(default_factory=LatencyStats)  # pure inference
+    dropped: int = 0  # frames replaced before the engine took them, since the last reset
+    device: str = ""
+    precision: str = ""
