@@ -1,0 +1,72 @@
+"""Labelled image folders: class names with their synonyms, render groups, and the split.
+
+A dataset is a folder with one sub-folder per class. Folder names are matched
+case-insensitively with the usual synonyms, so a Teachable Machine or Kaggle layout works
+as it is. Near-duplicate images share a render group (``rock03-117.jpg`` is in ``rock03``);
+the split is made by group so the test score does not leak.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rps.capture import IMAGE_SUFFIXES
+from rps.errors import RpsError
+from rps.types import CLASSES
+
+SYNONYMS: dict[str, set[str]] = {
+    "none": {"none", "nothing", "background", "empty", "blank", "nohand", "no_hand", "neutral"},
+    "rock": {"rock", "stone", "fist"},
+    "paper": {"paper", "palm", "open", "flat", "hand"},
+    "scissors": {"scissors", "scissor", "victory", "peace"},
+}
+
+
+def canonical_class(name: str) -> str | None:
+    key = name.strip().lower().replace(" ", "_").replace("-", "_")
+    return next((c for c, names in SYNONYMS.items() if key in names), None)
+
+
+@dataclass(frozen=True)
+class Sample:
+    path: Path
+    label: str
+    group: str
+
+
+def render_group(path: Path) -> str:
+    """``rock03-117_png.jpg`` -> ``rock03``; files with no group prefix share their folder's."""
+    stem = path.stem
+    return stem.split("-")[0] if "-" in stem else f"{path.parent.name}-all"
+
+
+def scan(root: Path) -> list[Sample]:
+    """Every image under ``root``'s class folders; unknown folders are an error, not ignored."""
+    if not root.is_dir():
+        raise RpsError(f"no data folder at {root}")
+    samples: list[Sample] = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        label = canonical_class(folder.name)
+        if label is None:
+            raise RpsError(f"{folder}: unknown class folder; use one of {', '.join(CLASSES)}")
+        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        samples += [Sample(p, label, render_group(p)) for p in files]
+    if not samples:
+        raise RpsError(f"no images in class folders under {root} (expected {root}/rock/*.jpg ...)")
+    return samples
+
+
+def split_by_group(samples: list[Sample]) -> dict[str, list[Sample]]:
+    """Per class, in group-name order: the last group is test, the one before validation,
+    the rest train. A class with fewer than three groups goes to train whole."""
+    out: dict[str, list[Sample]] = {"train": [], "val": [], "test": []}
+    for label in CLASSES:
+        groups = sorted({s.group for s in samples if s.label == label})
+        roles = {g: "train" for g in groups}
+        if len(groups) >= 3:
+            roles[groups[-1]], roles[groups[-2]] = "test", "val"
+        for s in samples:
+            if s.label == label:
+                out[roles[s.group]].append(s)
+    return out
