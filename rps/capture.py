@@ -52,7 +52,7 @@ class CameraSource:
         self._params = [
             cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, open_timeout_ms,
             cv2.CAP_PROP_READ_TIMEOUT_MSEC, read_timeout_ms,
-        ]  # fmt: skip
+        ]
         self._cap = self._open()
         if self._cap is None:
             raise SourceError(f"no camera at index {index}: {HINT}")
@@ -159,7 +159,7 @@ class SyntheticSource:
     live = False
 
     def __init__(self, width: int = 640, height: int = 480, fps: float = 30.0, count: int = 0,
-                 distinct: int = 16, seed: int = 0):  # fmt: skip
+                 distinct: int = 16, seed: int = 0):
         self.name = f"synthetic {width}x{height}"
         self.fps = fps
         self._count = count  # 0 = endless
@@ -225,7 +225,7 @@ class CaptureThread:
     """
 
     def __init__(self, source: FrameSource, paced: bool = True, loop: bool = False,
-                 metrics: MetricsRecorder | None = None, max_frames: int = 0):  # fmt: skip
+                 metrics: MetricsRecorder | None = None, max_frames: int = 0):
         self.source = source
         self.paced = paced
         self.loop = loop

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
-import numpy as np
 import openvino as ov
 from openvino.preprocess import ColorFormat, PrePostProcessor, ResizeAlgorithm
 
@@ -43,14 +42,16 @@ def _first_line(exc: Exception) -> str:
 
 
 def prepare_model(core: ov.Core, files: ModelFiles, precision: str,
-                  frame_hw: tuple[int, int]) -> ov.Model:  # fmt: skip
+                  frame_hw: tuple[int, int]) -> ov.Model:
     """Read the IR and embed preprocessing: u8 BGR NHWC frames of ``frame_hw`` in,
     resized, converted to RGB and scaled as the network expects."""
     xml = files.xml(precision)
     try:
         model = core.read_model(xml)
     except RuntimeError as exc:
-        raise ModelError(f"cannot read {xml}: corrupt or not an OpenVINO IR ({_first_line(exc)})")
+        raise ModelError(
+            f"cannot read {xml}: corrupt or not an OpenVINO IR ({_first_line(exc)})"
+        ) from None
     if len(model.inputs) != 1 or len(model.outputs) < 1:
         raise ModelError(f"{xml}: expected one image input, found {len(model.inputs)}")
     out_shape = model.output(0).get_partial_shape()
@@ -58,7 +59,7 @@ def prepare_model(core: ov.Core, files: ModelFiles, precision: str,
         raise ModelError(f"{xml}: output is not a class vector ({out_shape})")
     if out_shape[-1].get_length() != len(files.labels):
         raise ModelError(f"{xml} outputs {out_shape[-1].get_length()} classes but the labels "
-                         f"name {len(files.labels)}: {', '.join(files.labels)}")  # fmt: skip
+                         f"name {len(files.labels)}: {', '.join(files.labels)}")
     shape = model.input(0).get_partial_shape()
     if shape.rank.get_length() != 4:
         raise ModelError(f"{xml}: expected a 4-D image input, found {shape}")
@@ -69,7 +70,7 @@ def prepare_model(core: ov.Core, files: ModelFiles, precision: str,
         if shape[i].is_static:
             dims[i] = shape[i].get_length()
     model.reshape({model.input(0).any_name: ov.PartialShape(dims)} if model.input(0).names
-                  else ov.PartialShape(dims))  # fmt: skip
+                  else ov.PartialShape(dims))
     ppp = PrePostProcessor(model)
     ppp.input().tensor().set_element_type(ov.Type.u8).set_layout(ov.Layout("NHWC")) \
         .set_color_format(ColorFormat.BGR).set_shape([1, frame_hw[0], frame_hw[1], 3])
@@ -113,7 +114,7 @@ class Engine:
     def __init__(self, files: ModelFiles, device: str = "CPU", precision: str = "FP32", *,
                  frame_hw: tuple[int, int] = (480, 640), hint: str = "LATENCY", nireq: int = 0,
                  sync: bool = False, perf_counters: bool = False, core: ov.Core | None = None,
-                 cache_dir: Path | None = None):  # fmt: skip
+                 cache_dir: Path | None = None):
         if hint.upper() not in HINTS:
             raise RpsError(f"unknown hint {hint!r}: use one of {', '.join(HINTS)}")
         self.files = files
@@ -157,7 +158,9 @@ class Engine:
         try:
             compiled = self.core.compile_model(model, device, self._config(device, precision))
         except RuntimeError as exc:
-            raise DeviceError(f"{device} could not compile {precision}: {_first_line(exc)}")
+            raise DeviceError(
+                f"{device} could not compile {precision}: {_first_line(exc)}"
+            ) from None
         compile_ms = (time.perf_counter() - t0) * 1000
         n = self.nireq or int(compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS"))
         queue = ov.AsyncInferQueue(compiled, max(1, n))
@@ -188,7 +191,7 @@ class Engine:
         try:
             scores = request.get_output_tensor(0).data.reshape(-1).copy()
             pred = Prediction(frame.seq, frame.t_capture, t_done, scores, self.files.labels,
-                              request.latency, ring.device, ring.precision)  # fmt: skip
+                              request.latency, ring.device, ring.precision)
         except Exception as exc:  # keep the order moving and surface the failure
             pred, self.error = None, f"inference failed on {ring.device}: {_first_line(exc)}"
         with self._cond:
@@ -229,7 +232,7 @@ class Engine:
             self._target = (device or self.ring.device, (precision or self.ring.precision).upper())
             if self._switcher is None:
                 self._switcher = threading.Thread(target=self._switch_loop, name="rps-switch",
-                                                  daemon=True)  # fmt: skip
+                                                  daemon=True)
                 self._switcher.start()
             self._switch_cond.notify_all()
 
@@ -244,13 +247,13 @@ class Engine:
             serving = self._pending or self.ring
             if (serving.device, serving.precision) == (device.upper(), precision):
                 self._events.append(EngineEvent("ready", serving.device, precision,
-                                                "already serving", time.perf_counter()))  # fmt: skip
+                                                "already serving", time.perf_counter()))
                 continue
             try:
                 ring = self._build(device, precision)
             except RpsError as exc:
                 self._events.append(EngineEvent("failed", device, precision, str(exc),
-                                                time.perf_counter()))  # fmt: skip
+                                                time.perf_counter()))
                 continue
             with self._switch_cond:
                 self._pending = ring  # picked up by the next submit()
@@ -264,7 +267,7 @@ class Engine:
         self.ring = new
         self._events.append(EngineEvent("ready", new.device, new.precision,
                                         f"compiled in {new.compile_ms:.0f} ms",
-                                        time.perf_counter()))  # fmt: skip
+                                        time.perf_counter()))
 
     @property
     def switching(self) -> bool:

@@ -99,7 +99,7 @@ def load_model_files(path: str | Path | None = None) -> ModelFiles:
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ModelError(f"corrupt {meta_path}: {exc}") from None
     labels_path = next((p for p in (root / "labels.txt", path.parent / "labels.txt")
-                        if p.is_file()), None)  # fmt: skip
+                        if p.is_file()), None)
     if labels_path is not None:
         labels = read_labels(labels_path)
     elif meta.get("labels"):

@@ -25,12 +25,12 @@ class Pipeline:
                  precision: str = "FP32", *, paced: bool = True, loop: bool = False,
                  max_frames: int = 0, hint: str = "LATENCY", nireq: int = 0, sync: bool = False,
                  perf_counters: bool = False, cache_dir: Path | None = None,
-                 first_frame_timeout: float = 5.0, metrics: MetricsRecorder | None = None):  # fmt: skip
+                 first_frame_timeout: float = 5.0, metrics: MetricsRecorder | None = None):
         self.metrics = metrics or MetricsRecorder()
         self.capture = CaptureThread(source, paced=paced, loop=loop, metrics=self.metrics,
-                                     max_frames=max_frames)  # fmt: skip
+                                     max_frames=max_frames)
         self._engine_args = dict(device=device, precision=precision, hint=hint, nireq=nireq,
-                                 sync=sync, perf_counters=perf_counters, cache_dir=cache_dir)  # fmt: skip
+                                 sync=sync, perf_counters=perf_counters, cache_dir=cache_dir)
         self.files = files
         self.first_frame_timeout = first_frame_timeout
         self.engine: Engine | None = None
@@ -47,7 +47,7 @@ class Pipeline:
                 self._raise_capture_error()
                 raise SourceError(f"{self.capture.source.name} delivered no frame in "
                                   f"{self.first_frame_timeout:.0f} s; is it in use or unplugged? "
-                                  "Try --source path/to/video.mp4 or --demo")  # fmt: skip
+                                  "Try --source path/to/video.mp4 or --demo")
             h, w = first.image.shape[:2]
             self.engine = Engine(self.files, frame_hw=(h, w), **self._engine_args)
             self.engine.submit(first)
@@ -91,7 +91,7 @@ class Pipeline:
     def finished(self) -> bool:
         """The source ended and every result has been delivered."""
         return not self._pump.is_alive() and self.capture.finished and (
-            self.engine is None or self.engine.in_flight == 0)  # fmt: skip
+            self.engine is None or self.engine.in_flight == 0)
 
     def _record(self, p: Prediction | None) -> Prediction | None:
         if p is not None:

@@ -10,7 +10,7 @@ import numpy as np
 
 
 def classification_report(y_true: Sequence[int], y_pred: Sequence[int],
-                          classes: Sequence[str]) -> dict:  # fmt: skip
+                          classes: Sequence[str]) -> dict:
     """Accuracy, per-class precision / recall / support, and the confusion matrix
     (rows: true class, columns: predicted)."""
     t, p = np.asarray(y_true, int), np.asarray(y_pred, int)
@@ -46,7 +46,7 @@ def plot_confusion(report: dict, path: Path, title: str) -> None:
     ax.imshow(cm, cmap="Blues")
     for (i, j), v in np.ndenumerate(cm):
         ax.text(j, i, str(v), ha="center", va="center",
-                color="white" if v > cm.max() / 2 else "black")  # fmt: skip
+                color="white" if v > cm.max() / 2 else "black")
     ax.set_xticks(range(len(names)), names)
     ax.set_yticks(range(len(names)), names)
     ax.set_xlabel("predicted")

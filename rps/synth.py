@@ -75,12 +75,12 @@ def _shapes(rng: Rng, h: int, w: int) -> np.ndarray:
             cv2.circle(img, (x, y), s // 2, c, -1)
         else:
             cv2.line(img, (x, y), (int(rng.integers(0, w)), int(rng.integers(0, h))), c,
-                     int(rng.integers(2, 12)))  # fmt: skip
+                     int(rng.integers(2, 12)))
     k = int(rng.integers(0, 4)) * 4 + 1
     return cv2.GaussianBlur(img, (k, k), 0) if k > 1 else img
 
 
-def _room(rng: Rng, h: int, w: int) -> np.ndarray:
+def room(rng: Rng, h: int, w: int) -> np.ndarray:
     """Wall, floor or desk, a window or door, shelves and frames, lit from one side."""
     img = np.empty((h, w, 3), np.float32)
     img[:] = _colour(rng) * rng.uniform(0.5, 1.0)
@@ -116,7 +116,7 @@ def _plain(rng: Rng, h: int, w: int) -> np.ndarray:
     return img.astype(np.float32)
 
 
-GENERATORS = (_gradient, _noise_texture, _shapes, _room, _room, _stripes, _plain)
+GENERATORS = (_gradient, _noise_texture, _shapes, room, room, _stripes, _plain)
 
 
 def make_background(rng: Rng, h: int, w: int, photos: Sequence[np.ndarray] = ()) -> np.ndarray:
@@ -135,12 +135,11 @@ def make_background(rng: Rng, h: int, w: int, photos: Sequence[np.ndarray] = ())
 
 
 # ---- composition ---------------------------------------------------------------------------
-def place_hand(bg: np.ndarray, hand: np.ndarray, alpha: np.ndarray, rng: Rng, *,
-               scale: float | None = None, visible: float = 1.0) -> np.ndarray:  # fmt: skip
-    """Composite a hand onto ``bg``: random size, tilt, mirror and position, its wrist
-    entering from the bottom (as an arm does) most of the time. ``visible`` < 1 pushes the
-    hand mostly off-frame (used for ``none``)."""
-    h, w = bg.shape[:2]
+def hand_layer(hand: np.ndarray, alpha: np.ndarray, rng: Rng, h: int, w: int, *,
+               scale: float | None = None, visible: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """A hand warped into an h x w layer with its alpha (float 0..1): random size, tilt,
+    mirror and position, its wrist entering from the bottom (as an arm does) most of the
+    time. ``visible`` < 1 pushes the hand mostly off-frame (used for ``none``)."""
     if rng.random() < 0.5:
         hand, alpha = hand[:, ::-1], alpha[:, ::-1]
     # Extend the wrist downwards so a hand lifted into the frame still has an arm below it.
@@ -157,8 +156,18 @@ def place_hand(bg: np.ndarray, hand: np.ndarray, alpha: np.ndarray, rng: Rng, *,
     m[:, 2] += (cx - ws / 2, cy - hs / 3)
     warped = cv2.warpAffine(hand, m, (w, h), flags=cv2.INTER_LINEAR)
     a = cv2.warpAffine(alpha, m, (w, h), flags=cv2.INTER_LINEAR).astype(np.float32)[..., None]
-    a /= 255.0
-    return (warped * a + bg * (1 - a)).astype(np.uint8)
+    return warped, a / 255.0
+
+
+def blend(bg: np.ndarray, layer: np.ndarray, a: np.ndarray) -> np.ndarray:
+    return (layer * a + bg * (1 - a)).astype(np.uint8)
+
+
+def place_hand(bg: np.ndarray, hand: np.ndarray, alpha: np.ndarray, rng: Rng, *,
+               scale: float | None = None, visible: float = 1.0) -> np.ndarray:
+    """Composite a hand onto ``bg`` (see ``hand_layer``)."""
+    layer, a = hand_layer(hand, alpha, rng, *bg.shape[:2], scale=scale, visible=visible)
+    return blend(bg, layer, a)
 
 
 def skin_blob(bg: np.ndarray, rng: Rng) -> np.ndarray:
@@ -191,7 +200,7 @@ def webcam_look(img: np.ndarray, rng: Rng) -> np.ndarray:
 
 
 def gesture_scene(hand: np.ndarray, alpha: np.ndarray, rng: Rng, h: int, w: int,
-                  photos: Sequence[np.ndarray] = ()) -> np.ndarray:  # fmt: skip
+                  photos: Sequence[np.ndarray] = ()) -> np.ndarray:
     bg = make_background(rng, h, w, photos)
     if rng.random() < 0.2:
         bg = skin_blob(bg, rng)
@@ -199,7 +208,7 @@ def gesture_scene(hand: np.ndarray, alpha: np.ndarray, rng: Rng, h: int, w: int,
 
 
 def none_scene(rng: Rng, h: int, w: int, hands: Sequence[tuple[np.ndarray, np.ndarray]] = (),
-               photos: Sequence[np.ndarray] = ()) -> np.ndarray:  # fmt: skip
+               photos: Sequence[np.ndarray] = ()) -> np.ndarray:
     """An empty view: background, sometimes a skin blur, sometimes a hand barely in frame."""
     img = make_background(rng, h, w, photos)
     r = rng.random()

@@ -8,75 +8,29 @@ the same backgrounds, then squashed 4:3 -> square exactly as the engine resizes 
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
-from tqdm import tqdm
 
-from rps import synth
 from rps.dataset import Sample, scan, split_by_group
 from rps.errors import RpsError
 from rps.report import classification_report, save_report
+from rps.samples import SIZE, load_hands, make_set, render, to_input
 from rps.types import CLASSES
 
-SIZE = 224
-CANVAS = (224, 298)  # 4:3, like a webcam frame before the engine's resize
 SHARED_WEIGHTS = Path(__file__).resolve().parent.parent.parent / "shared" / "weights" / \
     "mobilenet_v1_0.25_224_imagenet_no_top.h5"
 CREDIT = "Rock Paper Scissors dataset by Laurence Moroney, CC BY 2.0"
-
-
-def to_input(bgr: np.ndarray) -> np.ndarray:
-    """A BGR frame -> the network's input: squashed to 224, RGB, scaled to [-1, 1].
-    The same steps the engine bakes into the IR with PrePostProcessor."""
-    rgb = cv2.cvtColor(cv2.resize(bgr, (SIZE, SIZE), interpolation=cv2.INTER_LINEAR),
-                       cv2.COLOR_BGR2RGB)  # fmt: skip
-    return rgb.astype(np.float32) / 127.5 - 1.0
-
-
-def load_hands(samples: list[Sample]) -> list[tuple[np.ndarray, np.ndarray, int]]:
-    """Images with their hand masks and class index, loaded once."""
-    out = []
-    for s in tqdm(samples, desc="cutting out hands", leave=False):
-        img = cv2.imread(str(s.path), cv2.IMREAD_COLOR)
-        if img is None:
-            raise RpsError(f"cannot read image {s.path}")
-        out.append((img, synth.hand_mask(img), CLASSES.index(s.label)))
-    return out
-
-
-def render(hand: tuple[np.ndarray, np.ndarray, int] | None, rng: np.random.Generator,
-           hands: list, photos: list, plain_p: float = 0.1) -> np.ndarray:  # fmt: skip
-    """One training scene (BGR, 4:3). ``hand`` None draws a ``none`` view."""
-    h, w = CANVAS
-    if hand is None:
-        return synth.none_scene(rng, h, w, [(a, m) for a, m, _ in hands], photos)
-    img, mask, _ = hand
-    if rng.random() < plain_p:  # the original render, lightly distorted
-        return synth.webcam_look(cv2.resize(img, (w, h)), rng)
-    return synth.gesture_scene(img, mask, rng, h, w, photos)
-
-
-def make_set(hands: list, n_none: int, rng: np.random.Generator, photos: list,
-             plain_p: float = 0.1) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
-    """A fixed composited set (validation / test), as network inputs and labels."""
-    xs, ys = [], []
-    for item in [*hands, *([None] * n_none)]:
-        xs.append(to_input(render(item, rng, hands, photos, plain_p)))
-        ys.append(0 if item is None else item[2])
-    return np.stack(xs), np.array(ys)
 
 
 def build_model(weights: str | None, dropout: float = 0.3):
     import keras
 
     base = keras.applications.MobileNet(input_shape=(SIZE, SIZE, 3), alpha=0.25,
-                                        include_top=False, weights=weights)  # fmt: skip
+                                        include_top=False, weights=weights)
     x = keras.layers.GlobalAveragePooling2D(name="pool")(base.output)
     x = keras.layers.Dropout(dropout, name="dropout")(x)
     out = keras.layers.Dense(len(CLASSES), activation="softmax", name="scores")(x)
@@ -147,10 +101,10 @@ def train(cfg: TrainConfig) -> dict:
             is_bn = isinstance(layer, keras.layers.BatchNormalization)
             layer.trainable = unfreeze and not is_bn
         model.compile(keras.optimizers.Adam(lr), "sparse_categorical_crossentropy",
-                      metrics=["accuracy"])  # fmt: skip
+                      metrics=["accuracy"])
         for _ in range(n):
             h = model.fit(_batches(cfg, hands["train"], [], epoch), epochs=1, verbose=0,
-                          validation_data=(val_x, val_y), validation_batch_size=64)  # fmt: skip
+                          validation_data=(val_x, val_y), validation_batch_size=64)
             row = {k: float(v[-1]) for k, v in h.history.items()}
             history.append({"epoch": epoch, "phase": name, **row})
             print(f"epoch {epoch:2d} {name:9s} loss {row['loss']:.3f} acc {row['accuracy']:.3f}"
@@ -167,7 +121,7 @@ def _limit(samples: list[Sample], n: int) -> list[Sample]:
 
 
 def _finish(cfg: TrainConfig, model, hands: dict, split: dict, history: list,
-            seconds: float) -> dict:  # fmt: skip
+            seconds: float) -> dict:
     rng = np.random.default_rng(cfg.seed + 2000)
     test_items = hands["test"]
     x = np.stack([to_input(img) for img, _, _ in test_items]) if test_items else None
@@ -184,7 +138,7 @@ def _finish(cfg: TrainConfig, model, hands: dict, split: dict, history: list,
         "groups": {k: sorted({s.group for s in v}) for k, v in split.items()},
         "test": report, "history": history,
         "config": {k: str(v) for k, v in vars(cfg).items()},
-    }  # fmt: skip
+    }
     save_report(summary, cfg.out / "report", title="Held-out render groups + generated none")
     print(f"held-out accuracy {report['accuracy']:.4f} on {len(ys)} images -> {cfg.out}")
     return summary

@@ -29,13 +29,13 @@ def build_tiny_model(size: int = 64, classes: int = len(CLASSES), seed: int = 0)
 
 
 def write_tiny_model_dir(root: Path, precisions: tuple[str, ...] = ("FP32", "FP16"),
-                         size: int = 64) -> Path:  # fmt: skip
+                         size: int = 64) -> Path:
     """A model folder in the shipped layout: <root>/{FP32,FP16}/model.xml, labels, metadata."""
     root.mkdir(parents=True, exist_ok=True)
     for p in precisions:
         (root / p).mkdir(exist_ok=True)
         ov.save_model(build_tiny_model(size), root / p / "model.xml",
-                      compress_to_fp16=(p == "FP16"))  # fmt: skip
+                      compress_to_fp16=(p == "FP16"))
     (root / "labels.txt").write_text("\n".join(CLASSES) + "\n")
     meta = {"name": "tiny", "input": {"size": [size, size]}, "labels": list(CLASSES)}
     (root / "metadata.json").write_text(json.dumps(meta))

@@ -1,0 +1,5 @@
+import sys
+
+from rps.cli import main
+
+sys.exit(main())

@@ -1,0 +1,133 @@
+"""The `rps` command. Each subcommand imports only what it needs, so `rps play` and
+`rps bench` never load TensorFlow."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from rps.errors import RpsError
+
+PRECISION_CHOICES = ("FP32", "FP16", "INT8")
+HINT_CHOICES = ("LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT")
+
+
+def cache_dir(args: argparse.Namespace) -> Path | None:
+    """OpenVINO's model cache in the user cache folder (RPS_CACHE_DIR overrides)."""
+    if getattr(args, "no_cache", False):
+        return None
+    env = os.environ.get("RPS_CACHE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("rps")) / "ov-cache"
+
+
+def _upper(text: str) -> str:
+    return text.upper()
+
+
+def _add_model_args(p: argparse.ArgumentParser, multi: bool) -> None:
+    nargs = "+" if multi else None
+    p.add_argument("--model", help="model folder or model.xml (default: models/rps-mobilenet)")
+    p.add_argument("--device", "-d", nargs=nargs, default=["CPU"] if multi else "CPU",
+                   type=_upper, help="inference device(s): CPU, GPU, NPU, AUTO, MULTI:..., "
+                   "HETERO:... (see `rps devices`)")
+    p.add_argument("--precision", "-p", nargs=nargs, default=["FP32"] if multi else "FP32",
+                   type=_upper, choices=PRECISION_CHOICES)
+    p.add_argument("--no-cache", action="store_true", help="do not use OpenVINO's model cache")
+
+
+def _add_source_args(p: argparse.ArgumentParser, default: str) -> None:
+    p.add_argument("--source", "-s", default=default,
+                   help="camera index, video file, image folder, 'demo' or 'synthetic[:WxH]' "
+                   f"(default: {default})")
+    p.add_argument("--demo", action="store_true", help="use the bundled demo clip")
+    p.add_argument("--fps", type=float, help="pace files / images / synthetic at this rate")
+    p.add_argument("--max", action="store_true",
+                   help="read files as fast as the engine takes them instead of paced")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rps", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("devices", help="list inference devices")
+
+    bench = sub.add_parser("bench", help="headless frame-rate test of capture -> engine")
+    _add_source_args(bench, "demo")
+    _add_model_args(bench, multi=True)
+    bench.add_argument("--seconds", type=float, default=10.0, help="measure this long")
+    bench.add_argument("--frames", type=int, default=0, help="or stop after this many frames")
+    bench.add_argument("--hint", nargs="+", default=["LATENCY"], type=_upper,
+                       choices=HINT_CHOICES)
+    bench.add_argument("--nireq", nargs="+", type=int, default=[0],
+                       help="infer requests in the ring (0: the device's optimal number)")
+    bench.add_argument("--api", nargs="+", default=["async"], choices=("sync", "async"))
+    bench.add_argument("--no-loop", action="store_true", help="stop at the end of a file")
+    bench.add_argument("--json", type=Path, help="write results here as JSON")
+    bench.add_argument("--pc", action="store_true", help="print per-layer performance counters")
+    bench.add_argument("--quiet", action="store_true", help="no progress line")
+
+    play = sub.add_parser("play", help="play rock-paper-scissors against the computer")
+    _add_source_args(play, "0")
+    _add_model_args(play, multi=False)
+    play.add_argument("--first-to", type=int, default=3, help="wins needed to take a match")
+    play.add_argument("--frames", type=int, default=0, help="quit after this many frames")
+    play.add_argument("--fullscreen", action="store_true")
+    play.add_argument("--mute", action="store_true")
+    return parser
+
+
+def cmd_devices(args: argparse.Namespace) -> int:
+    import openvino as ov
+
+    from rps.devices import list_devices
+
+    core = ov.Core()
+    for d in list_devices(core):
+        print(f"{d.name:<20}{d.full_name}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from rps.bench import BenchConfig, run
+    from rps.modelfiles import load_model_files
+
+    cfg = BenchConfig(
+        source="demo" if args.demo else args.source, files=load_model_files(args.model),
+        devices=args.device, precisions=args.precision, hints=args.hint, nireqs=args.nireq,
+        apis=args.api, seconds=args.seconds, frames=args.frames, paced=not args.max,
+        loop=not args.no_loop, fps=args.fps, perf_counters=args.pc, cache_dir=cache_dir(args),
+        progress=not args.quiet and sys.stderr.isatty(),
+    )
+    run(cfg, args.json)
+    return 0
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    from rps.ui import play
+
+    return play(args, cache_dir(args))
+
+
+COMMANDS = {"devices": cmd_devices, "bench": cmd_bench, "play": cmd_play}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except RpsError as exc:
+        print(f"rps {args.command}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"rps {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
