@@ -79,7 +79,67 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--frames", type=int, default=0, help="quit after this many frames")
     play.add_argument("--fullscreen", action="store_true")
     play.add_argument("--mute", action="store_true")
+    shared = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "rps-cgi"
+    train = sub.add_parser("train", help="train the gesture model (needs the train extra)")
+    train.add_argument("--data", type=Path, default=shared, help="class folders of images")
+    train.add_argument("--out", type=Path, default=Path("runs/train"))
+    train.add_argument("--weights", help="backbone weights .h5 (default: ../shared/weights, "
+                       "else Keras' imagenet download)")
+    train.add_argument("--head-epochs", type=int, default=3)
+    train.add_argument("--epochs", type=int, default=18, help="fine-tuning epochs")
+    train.add_argument("--batch", type=int, default=32)
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--limit", type=int, default=0, help="images per class (quick runs)")
+
+    conv = sub.add_parser("convert", help="Keras / SavedModel / Teachable Machine -> IR")
+    conv.add_argument("source", type=Path, help=".keras/.h5 file, SavedModel folder, a "
+                      "`rps train` output or a Teachable Machine export folder")
+    conv.add_argument("--out", type=Path, required=True, help="models/<name>")
+    conv.add_argument("--labels", type=Path, help="labels.txt (default: beside the source)")
+    conv.add_argument("--precision", nargs="+", type=_upper, choices=PRECISION_CHOICES,
+                      default=list(PRECISION_CHOICES))
+    conv.add_argument("--calib", type=Path, help="class folders for INT8 calibration")
+    conv.add_argument("--calib-size", type=int, default=300)
+    conv.add_argument("--accuracy-control", action="store_true",
+                      help="INT8 with NNCF accuracy control (max 1 point drop)")
+    conv.add_argument("--credit", help="data credit to record in the metadata")
+
+    ev = sub.add_parser("eval", help="accuracy and speed: Keras vs each IR precision")
+    ev.add_argument("--data", type=Path, default=shared)
+    ev.add_argument("--model", type=Path, help="IR model folder (default: shipped model)")
+    ev.add_argument("--keras", type=Path, help="the Keras model to compare against")
+    ev.add_argument("--runs", type=int, default=10, help="timed passes over the set")
+    ev.add_argument("--backgrounds", choices=("plain", "unseen"), default="plain")
+    ev.add_argument("--limit", type=int, default=0, help="images per class (quick runs)")
+    ev.add_argument("--device", "-d", default="CPU", type=_upper)
+    ev.add_argument("--out", type=Path, default=Path("runs/eval"))
     return parser
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from rps.train import TrainConfig, train
+
+    train(TrainConfig(data=args.data, out=args.out, weights=args.weights,
+                      head_epochs=args.head_epochs, epochs=args.epochs, batch=args.batch,
+                      seed=args.seed, limit=args.limit))
+    return 0
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    from rps.convert import convert
+
+    convert(args.source, args.out, labels=args.labels, precisions=tuple(args.precision),
+            calib=args.calib, accuracy_control=args.accuracy_control, credit=args.credit,
+            calib_size=args.calib_size)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from rps.evaluate import evaluate
+
+    evaluate(args.data, args.model, args.keras, args.out, runs=args.runs,
+             backgrounds=args.backgrounds, limit=args.limit, device=args.device)
+    return 0
 
 
 def cmd_devices(args: argparse.Namespace) -> int:
@@ -114,7 +174,8 @@ def cmd_play(args: argparse.Namespace) -> int:
     return play(args, cache_dir(args))
 
 
-COMMANDS = {"devices": cmd_devices, "bench": cmd_bench, "play": cmd_play}
+COMMANDS = {"devices": cmd_devices, "bench": cmd_bench, "play": cmd_play, "train": cmd_train,
+            "convert": cmd_convert, "eval": cmd_eval}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -42,23 +42,26 @@ def load_hands(samples: Sequence[Sample]) -> list[Hand]:
     return out
 
 
-def render(hand: tuple[np.ndarray, np.ndarray, int] | None, rng: np.random.Generator,
-           hands: list, photos: list, plain_p: float = 0.1) -> np.ndarray:
-    """One training scene (BGR, 4:3). ``hand`` None draws a ``none`` view."""
+def render(hand: Hand | None, rng: np.random.Generator, hands: Sequence[Hand],
+           photos: Sequence[np.ndarray] = (), plain_p: float = 0.1, photo_p: float = 0.3
+           ) -> np.ndarray:
+    """One scene (BGR, 4:3). ``hand`` None draws a ``none`` view; ``plain_p`` of the time a
+    gesture is the original render; ``photo_p`` of backgrounds come from ``photos``."""
     h, w = CANVAS
     if hand is None:
-        return synth.none_scene(rng, h, w, [(a, m) for a, m, _ in hands], photos)
+        return synth.none_scene(rng, h, w, [(a, m) for a, m, _ in hands], photos, photo_p)
     img, mask, _ = hand
     if rng.random() < plain_p:  # the original render, lightly distorted
         return synth.webcam_look(cv2.resize(img, (w, h)), rng)
-    return synth.gesture_scene(img, mask, rng, h, w, photos)
+    return synth.gesture_scene(img, mask, rng, h, w, photos, photo_p)
 
 
-def make_set(hands: list, n_none: int, rng: np.random.Generator, photos: list,
-             plain_p: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
+def make_set(hands: Sequence[Hand], n_none: int, rng: np.random.Generator,
+             photos: Sequence[np.ndarray] = (), plain_p: float = 0.1, photo_p: float = 0.3
+             ) -> tuple[np.ndarray, np.ndarray]:
     """A fixed composited set (validation / test), as network inputs and labels."""
     xs, ys = [], []
     for item in [*hands, *([None] * n_none)]:
-        xs.append(to_input(render(item, rng, hands, photos, plain_p)))
+        xs.append(to_input(render(item, rng, hands, photos, plain_p, photo_p)))
         ys.append(0 if item is None else item[2])
     return np.stack(xs), np.array(ys)

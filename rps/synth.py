@@ -119,9 +119,11 @@ def _plain(rng: Rng, h: int, w: int) -> np.ndarray:
 GENERATORS = (_gradient, _noise_texture, _shapes, room, room, _stripes, _plain)
 
 
-def make_background(rng: Rng, h: int, w: int, photos: Sequence[np.ndarray] = ()) -> np.ndarray:
-    """A random generated background (or a random crop of one of ``photos``), uint8 BGR."""
-    if photos and rng.random() < 0.3:
+def make_background(rng: Rng, h: int, w: int, photos: Sequence[np.ndarray] = (),
+                    photo_p: float = 0.3) -> np.ndarray:
+    """A random generated background, or with probability ``photo_p`` a random crop of one
+    of ``photos``; uint8 BGR."""
+    if photos and rng.random() < photo_p:
         p = photos[int(rng.integers(0, len(photos)))]
         s = rng.uniform(0.5, 1.0)
         ch, cw = int(p.shape[0] * s), int(p.shape[1] * s)
@@ -200,17 +202,17 @@ def webcam_look(img: np.ndarray, rng: Rng) -> np.ndarray:
 
 
 def gesture_scene(hand: np.ndarray, alpha: np.ndarray, rng: Rng, h: int, w: int,
-                  photos: Sequence[np.ndarray] = ()) -> np.ndarray:
-    bg = make_background(rng, h, w, photos)
+                  photos: Sequence[np.ndarray] = (), photo_p: float = 0.3) -> np.ndarray:
+    bg = make_background(rng, h, w, photos, photo_p)
     if rng.random() < 0.2:
         bg = skin_blob(bg, rng)
     return webcam_look(place_hand(bg, hand, alpha, rng), rng)
 
 
 def none_scene(rng: Rng, h: int, w: int, hands: Sequence[tuple[np.ndarray, np.ndarray]] = (),
-               photos: Sequence[np.ndarray] = ()) -> np.ndarray:
+               photos: Sequence[np.ndarray] = (), photo_p: float = 0.3) -> np.ndarray:
     """An empty view: background, sometimes a skin blur, sometimes a hand barely in frame."""
-    img = make_background(rng, h, w, photos)
+    img = make_background(rng, h, w, photos, photo_p)
     r = rng.random()
     if r < 0.3:
         img = skin_blob(img, rng)
