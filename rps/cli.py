@@ -44,7 +44,7 @@ def _add_model_args(p: argparse.ArgumentParser, multi: bool) -> None:
 def _add_source_args(p: argparse.ArgumentParser, default: str) -> None:
     p.add_argument("--source", "-s", default=default,
                    help="camera index, video file, image folder, 'demo' or 'synthetic[:WxH]' "
-                   f"(default: {default})")
+                   f"(default: {'camera 0, else the demo clip' if default == 'auto' else default})")
     p.add_argument("--demo", action="store_true", help="use the bundled demo clip")
     p.add_argument("--fps", type=float, help="pace files / images / synthetic at this rate")
     p.add_argument("--max", action="store_true",
@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--quiet", action="store_true", help="no progress line")
 
     play = sub.add_parser("play", help="play rock-paper-scissors against the computer")
-    _add_source_args(play, "0")
+    _add_source_args(play, "auto")
     _add_model_args(play, multi=False)
     play.add_argument("--first-to", type=int, default=3, help="wins needed to take a match")
     play.add_argument("--frames", type=int, default=0, help="quit after this many frames")

@@ -15,7 +15,7 @@ from rps.engine import Engine
 from rps.errors import RpsError, SourceError
 from rps.metrics import MetricsRecorder
 from rps.modelfiles import ModelFiles
-from rps.types import Prediction
+from rps.types import Frame, Prediction
 
 
 class Pipeline:
@@ -34,6 +34,7 @@ class Pipeline:
         self.files = files
         self.first_frame_timeout = first_frame_timeout
         self.engine: Engine | None = None
+        self.latest: Frame | None = None  # the newest frame sent to the engine, for display
         self.error: RpsError | None = None
         self._stop = threading.Event()
         self._pump = threading.Thread(target=self._run, name="rps-pump", daemon=True)
@@ -50,6 +51,7 @@ class Pipeline:
                                   "Try --source path/to/video.mp4 or --demo")
             h, w = first.image.shape[:2]
             self.engine = Engine(self.files, frame_hw=(h, w), **self._engine_args)
+            self.latest = first
             self.engine.submit(first)
         except BaseException:
             self.stop()
@@ -71,6 +73,7 @@ class Pipeline:
                     if frame is None:
                         break
                 if frame is not None:
+                    self.latest = frame
                     self.engine.submit(frame)
             self.engine.drain()
         except RpsError as exc:
