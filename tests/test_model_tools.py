@@ -114,7 +114,7 @@ def test_convert_refuses_mismatched_labels_and_non_classifiers(tmp_path):
     with pytest.raises(ModelError, match="not a class vector"):
         convert(d, tmp_path / "o")
     (d / "labels.txt").unlink()
-    with pytest.raises(ModelError, match="no labels.txt"):
+    with pytest.raises(ModelError, match=r"no labels\.txt"):
         convert(d, tmp_path / "o")
 
 
