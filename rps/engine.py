@@ -41,17 +41,20 @@ def _first_line(exc: Exception) -> str:
     return (useful or lines or [type(exc).__name__])[-1][:200]
 
 
-def prepare_model(core: ov.Core, files: ModelFiles, precision: str,
-                  frame_hw: tuple[int, int]) -> ov.Model:
-    """Read the IR and embed preprocessing: u8 BGR NHWC frames of ``frame_hw`` in,
-    resized, converted to RGB and scaled as the network expects."""
-    xml = files.xml(precision)
+def read_ir(core: ov.Core, xml: Path) -> ov.Model:
     try:
-        model = core.read_model(xml)
+        return core.read_model(xml)
     except RuntimeError as exc:
         raise ModelError(
             f"cannot read {xml}: corrupt or not an OpenVINO IR ({_first_line(exc)})"
         ) from None
+
+
+def prepare_model(core: ov.Core, files: ModelFiles, precision: str,
+                  frame_hw: tuple[int, int]) -> ov.Model:
+    """Read the IR, check it is a classifier matching the labels, embed preprocessing."""
+    xml = files.xml(precision)
+    model = read_ir(core, xml)
     if len(model.inputs) != 1 or len(model.outputs) < 1:
         raise ModelError(f"{xml}: expected one image input, found {len(model.inputs)}")
     out_shape = model.output(0).get_partial_shape()
@@ -60,17 +63,23 @@ def prepare_model(core: ov.Core, files: ModelFiles, precision: str,
     if out_shape[-1].get_length() != len(files.labels):
         raise ModelError(f"{xml} outputs {out_shape[-1].get_length()} classes but the labels "
                          f"name {len(files.labels)}: {', '.join(files.labels)}")
+    return embed_preprocessing(model, files, frame_hw)
+
+
+def embed_preprocessing(model: ov.Model, files: ModelFiles, frame_hw: tuple[int, int]
+                        ) -> ov.Model:
+    """u8 BGR NHWC frames of ``frame_hw`` in; resized, converted to RGB and scaled as the
+    network expects (mean / scale from the model's metadata)."""
     shape = model.input(0).get_partial_shape()
     if shape.rank.get_length() != 4:
-        raise ModelError(f"{xml}: expected a 4-D image input, found {shape}")
+        raise ModelError(f"{files.root}: expected a 4-D image input, found {shape}")
     nchw = shape[1].is_static and shape[1].get_length() == 3
     size = int(files.metadata.get("input", {}).get("size", [224])[0])
     dims = [1, 3, size, size] if nchw else [1, size, size, 3]
     for i in (2, 3) if nchw else (1, 2):  # keep static spatial dims the model declares
         if shape[i].is_static:
             dims[i] = shape[i].get_length()
-    model.reshape({model.input(0).any_name: ov.PartialShape(dims)} if model.input(0).names
-                  else ov.PartialShape(dims))
+    model.reshape({model.input(0): ov.PartialShape(dims)})
     ppp = PrePostProcessor(model)
     ppp.input().tensor().set_element_type(ov.Type.u8).set_layout(ov.Layout("NHWC")) \
         .set_color_format(ColorFormat.BGR).set_shape([1, frame_hw[0], frame_hw[1], 3])
@@ -78,7 +87,8 @@ def prepare_model(core: ov.Core, files: ModelFiles, precision: str,
     ppp.input().preprocess().convert_element_type(ov.Type.f32) \
         .convert_color(ColorFormat.RGB).resize(ResizeAlgorithm.RESIZE_LINEAR) \
         .mean(list(files.mean)).scale(list(files.scale))
-    ppp.output().tensor().set_element_type(ov.Type.f32)
+    for i in range(len(model.outputs)):
+        ppp.output(i).tensor().set_element_type(ov.Type.f32)
     return ppp.build()
 
 
@@ -218,8 +228,10 @@ class Engine:
             return out
 
     @property
-    def in_flight(self) -> int:
-        return self._next_in - self._next_out
+    def undelivered(self) -> int:
+        """Frames submitted whose prediction the consumer has not taken yet."""
+        with self._cond:
+            return self._next_in - self._next_out + len(self._out)
 
     def drain(self) -> None:
         """Wait for every submitted frame's result."""

@@ -92,9 +92,9 @@ class Pipeline:
 
     @property
     def finished(self) -> bool:
-        """The source ended and every result has been delivered."""
+        """The source ended and the consumer has taken every result."""
         return not self._pump.is_alive() and self.capture.finished and (
-            self.engine is None or self.engine.in_flight == 0)
+            self.engine is None or self.engine.undelivered == 0)
 
     def _record(self, p: Prediction | None) -> Prediction | None:
         if p is not None:
