@@ -8,6 +8,7 @@ frame is used and nothing is dropped.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from pathlib import Path
@@ -214,6 +215,22 @@ def open_source(spec: str | int | Path, fps: float | None = None) -> FrameSource
     if fps:
         source.fps = fps
     return source
+
+
+def pick_source(spec: str, demo: bool = False, fps: float | None = None
+                ) -> tuple[FrameSource, str]:
+    """What `rps play` / `rps collect` open: ``auto`` is camera 0, or the bundled demo clip
+    when there is no camera (with a note saying so)."""
+    if demo:
+        return open_source("demo", fps=fps), ""
+    if spec == "auto":
+        try:
+            return CameraSource(0), ""
+        except SourceError:
+            note = "No camera found: playing the bundled demo clip (rps play --demo)"
+            print(note, file=sys.stderr)
+            return open_source("demo", fps=fps), note
+    return open_source(spec, fps=fps), ""
 
 
 class CaptureThread:

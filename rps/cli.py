@@ -86,10 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--weights", help="backbone weights .h5 (default: ../shared/weights, "
                        "else Keras' imagenet download)")
     train.add_argument("--head-epochs", type=int, default=3)
-    train.add_argument("--epochs", type=int, default=18, help="fine-tuning epochs")
+    train.add_argument("--epochs", type=int, default=24, help="fine-tuning epochs")
     train.add_argument("--batch", type=int, default=32)
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--limit", type=int, default=0, help="images per class (quick runs)")
+    train.add_argument("--use-val", action="store_true",
+                       help="train on the validation groups too (for the final model; the "
+                       "test groups stay held out)")
 
     conv = sub.add_parser("convert", help="Keras / SavedModel / Teachable Machine -> IR")
     conv.add_argument("source", type=Path, help=".keras/.h5 file, SavedModel folder, a "
@@ -113,7 +116,46 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--limit", type=int, default=0, help="images per class (quick runs)")
     ev.add_argument("--device", "-d", default="CPU", type=_upper)
     ev.add_argument("--out", type=Path, default=Path("runs/eval"))
+    col = sub.add_parser("collect", help="record your own gestures, one folder per class")
+    _add_source_args(col, "auto")
+    col.add_argument("--out", type=Path, help="recording folder (default: user data folder)")
+    col.add_argument("--per-class", type=int, default=30)
+    col.add_argument("--rate", type=float, default=5.0, help="frames per second to keep")
+    col.add_argument("--countdown", type=float, default=3.0, help="seconds before each class")
+    col.add_argument("--clear", action="store_true", help="delete the recording and exit")
+
+    per = sub.add_parser("personalize", help="refit the model's head on your recording "
+                         "(no TensorFlow needed)")
+    per.add_argument("--data", type=Path, help="recording (default: the user data folder)")
+    per.add_argument("--model", type=Path, help="model to start from (default: shipped)")
+    per.add_argument("--out", type=Path, help="default: the user models folder")
+    per.add_argument("--l2", type=float, default=1e-2, help="pull towards the shipped head")
     return parser
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    from rps.collect import Recorder, collect
+
+    recorder = Recorder(args.out)
+    if args.clear:
+        recorder.clear()
+        print(f"cleared {recorder.root}")
+        return 0
+    from rps.capture import pick_source
+
+    source, _ = pick_source(args.source, args.demo, args.fps)
+    counts = collect(source, recorder, args.per_class, args.rate, args.countdown)
+    print(f"{recorder.root}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    return 0
+
+
+def cmd_personalize(args: argparse.Namespace) -> int:
+    from rps.collect import default_recordings, personal_models
+    from rps.personalize import personalize
+
+    personalize(args.data or default_recordings(), args.model, args.out or personal_models(),
+                l2=args.l2)
+    return 0
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -121,7 +163,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     train(TrainConfig(data=args.data, out=args.out, weights=args.weights,
                       head_epochs=args.head_epochs, epochs=args.epochs, batch=args.batch,
-                      seed=args.seed, limit=args.limit))
+                      seed=args.seed, limit=args.limit, use_val=args.use_val))
     return 0
 
 
@@ -175,7 +217,8 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"devices": cmd_devices, "bench": cmd_bench, "play": cmd_play, "train": cmd_train,
-            "convert": cmd_convert, "eval": cmd_eval}
+            "convert": cmd_convert, "eval": cmd_eval, "collect": cmd_collect,
+            "personalize": cmd_personalize}
 
 
 def main(argv: list[str] | None = None) -> int:

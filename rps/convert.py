@@ -156,9 +156,13 @@ def quantize(model: ov.Model, calib: np.ndarray,
     ``max_drop`` by leaving the most sensitive layers in floating point."""
     import nncf
 
+    from rps.personalize import find_head
+
     dataset = nncf.Dataset(list(calib), lambda x: x[None])
+    # The head stays in float: tiny, and `rps personalize` rewrites its weights.
+    keep = nncf.IgnoredScope(names=[find_head(model)[0].get_friendly_name()])
     if val is None:
-        return nncf.quantize(model, dataset, subset_size=len(calib))
+        return nncf.quantize(model, dataset, subset_size=len(calib), ignored_scope=keep)
 
     def accuracy(compiled: ov.CompiledModel, items) -> float:
         """Items are (image, label) pairs; NNCF may pass any subset of them."""
@@ -169,7 +173,7 @@ def quantize(model: ov.Model, calib: np.ndarray,
     validation = nncf.Dataset(list(zip(*val, strict=True)), lambda item: item[0][None])
     return nncf.quantize_with_accuracy_control(
         model, dataset, validation, validation_fn=accuracy, max_drop=max_drop,
-        subset_size=len(calib))
+        subset_size=len(calib), ignored_scope=keep)
 
 
 def convert(src_path: Path, out: Path, *, labels: Path | None = None,

@@ -109,9 +109,14 @@ class Ring:
 
     device: str
     precision: str
+    files: ModelFiles
     compiled: ov.CompiledModel
     queue: ov.AsyncInferQueue
     compile_ms: float
+
+    @property
+    def key(self) -> tuple[str, str, Path]:
+        return self.device, self.precision, self.files.root
 
     @property
     def nireq(self) -> int:
@@ -127,7 +132,6 @@ class Engine:
                  cache_dir: Path | None = None):
         if hint.upper() not in HINTS:
             raise RpsError(f"unknown hint {hint!r}: use one of {', '.join(HINTS)}")
-        self.files = files
         self.frame_hw = frame_hw
         self.hint = hint.upper()
         self.nireq = 1 if sync else nireq
@@ -142,11 +146,11 @@ class Engine:
         self._next_out = 0
         self._events: deque[EngineEvent] = deque()
         self._pending: Ring | None = None
-        self._target: tuple[str, str] | None = None
+        self._target: tuple[str, str, ModelFiles] | None = None
         self._closing = False
         self._switch_cond = threading.Condition()
         self._switcher: threading.Thread | None = None
-        self.ring = self._build(device, precision)
+        self.ring = self._build(device, precision, files)
 
     # ---- compile -------------------------------------------------------------------------
     def _config(self, device: str, precision: str) -> dict:
@@ -160,10 +164,15 @@ class Engine:
                 config["INFERENCE_PRECISION_HINT"] = "f32"
         return config
 
-    def _build(self, device: str, precision: str) -> Ring:
+    @property
+    def files(self) -> ModelFiles:
+        """The model being served."""
+        return self.ring.files
+
+    def _build(self, device: str, precision: str, files: ModelFiles) -> Ring:
         device = validate_device(self.core, device)
         precision = precision.upper()
-        model = prepare_model(self.core, self.files, precision, self.frame_hw)
+        model = prepare_model(self.core, files, precision, self.frame_hw)
         t0 = time.perf_counter()
         try:
             compiled = self.core.compile_model(model, device, self._config(device, precision))
@@ -174,7 +183,7 @@ class Engine:
         compile_ms = (time.perf_counter() - t0) * 1000
         n = self.nireq or int(compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS"))
         queue = ov.AsyncInferQueue(compiled, max(1, n))
-        ring = Ring(device, precision, compiled, queue, compile_ms)
+        ring = Ring(device, precision, files, compiled, queue, compile_ms)
         queue.set_callback(self._on_done)
         return ring
 
@@ -200,7 +209,7 @@ class Engine:
         pred: Prediction | None
         try:
             scores = request.get_output_tensor(0).data.reshape(-1).copy()
-            pred = Prediction(frame.seq, frame.t_capture, t_done, scores, self.files.labels,
+            pred = Prediction(frame.seq, frame.t_capture, t_done, scores, ring.files.labels,
                               request.latency, ring.device, ring.precision)
         except Exception as exc:  # keep the order moving and surface the failure
             pred, self.error = None, f"inference failed on {ring.device}: {_first_line(exc)}"
@@ -238,10 +247,17 @@ class Engine:
         self.ring.queue.wait_all()
 
     # ---- switching -----------------------------------------------------------------------
-    def request_switch(self, device: str | None = None, precision: str | None = None) -> None:
-        """Compile ``device`` / ``precision`` in the background; the latest request wins."""
+    def request_switch(self, device: str | None = None, precision: str | None = None,
+                       files: ModelFiles | None = None) -> None:
+        """Compile another device, precision or model in the background; the latest
+        request wins. A new model without the current precision is served in FP32."""
         with self._switch_cond:
-            self._target = (device or self.ring.device, (precision or self.ring.precision).upper())
+            if precision is None:
+                precision = self.ring.precision
+                if files is not None and precision not in files.variants:
+                    precision = "FP32"
+            self._target = (device or self.ring.device, precision.upper(),
+                            files or self.ring.files)
             if self._switcher is None:
                 self._switcher = threading.Thread(target=self._switch_loop, name="rps-switch",
                                                   daemon=True)
@@ -254,15 +270,15 @@ class Engine:
                 self._switch_cond.wait_for(lambda: self._target is not None or self._closing)
                 if self._closing:
                     return
-                device, precision = self._target  # type: ignore[misc]
+                device, precision, files = self._target  # type: ignore[misc]
                 self._target = None
             serving = self._pending or self.ring
-            if (serving.device, serving.precision) == (device.upper(), precision):
+            if serving.key == (device.upper(), precision, files.root):
                 self._events.append(EngineEvent("ready", serving.device, precision,
                                                 "already serving", time.perf_counter()))
                 continue
             try:
-                ring = self._build(device, precision)
+                ring = self._build(device, precision, files)
             except RpsError as exc:
                 self._events.append(EngineEvent("failed", device, precision, str(exc),
                                                 time.perf_counter()))

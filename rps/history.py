@@ -23,13 +23,13 @@ def user_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("rps"))
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write to a temporary file beside ``path`` then rename it over: all or nothing."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -67,4 +67,4 @@ class History:
     def add(self, match: dict) -> None:
         record = {"date": time.strftime("%Y-%m-%dT%H:%M:%S"), **match}
         self.matches.append(record)
-        atomic_write_text(self.path, json.dumps(self.matches, indent=1))
+        atomic_write_bytes(self.path, json.dumps(self.matches, indent=1).encode("utf-8"))

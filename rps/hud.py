@@ -26,7 +26,8 @@ KEYS_HELP = [
     ("Space", "start a round"), ("R", "reset the match"), ("A", "next opponent"),
     ("D / 1-9", "next device / pick a device"), ("P", "next precision"),
     ("H", "hide / show the HUD"), ("F", "fullscreen"), ("M", "mute"),
-    ("S", "screenshot"), ("F1 or ?", "this help"), ("Esc / Q", "quit"),
+    ("S", "screenshot"), ("T", "teach it your hand"), ("O", "personal / shipped model"),
+    ("F1 or ?", "this help"), ("Esc / Q", "quit"),
 ]
 
 
@@ -183,3 +184,21 @@ def help_overlay(surf: pygame.Surface, fonts: Fonts) -> None:
         text(surf, fonts.body, key, (box.x + 30, y), ACCENT, shadow=False)
         text(surf, fonts.body, what, (box.x + box.w // 3, y), shadow=False)
         y += line_h
+
+
+def teach_overlay(surf: pygame.Surface, fonts: Fonts, prompt: str, seconds_left: float,
+                  progress: float, count: str) -> None:
+    """The prompt, the countdown before recording, and a progress bar over all classes."""
+    w, h = surf.get_size()
+    box = pygame.Rect(w // 8, h // 2 + 60, 3 * w // 4, fonts.body.get_linesize() * 3 + 30)
+    panel(surf, box, 190)
+    text(surf, fonts.body, prompt, (w // 2, box.y + 10), ACCENT, anchor="midtop")
+    status = f"recording in {seconds_left:.0f}..." if seconds_left > 0 else f"recording {count}"
+    text(surf, fonts.small, status, (w // 2, box.y + 14 + fonts.body.get_linesize()),
+         anchor="midtop")
+    bar = pygame.Rect(box.x + 20, box.bottom - 26, box.w - 40, 14)
+    pygame.draw.rect(surf, (60, 60, 60), bar)
+    pygame.draw.rect(surf, GOOD, (bar.x, bar.y, int(bar.w * progress), bar.h))
+    if seconds_left > 0:
+        text(surf, fonts.huge, f"{seconds_left:.0f}", (w // 2, h // 2 - 60), ACCENT,
+             anchor="center")

@@ -109,9 +109,10 @@ class Pipeline:
         assert self.engine is not None
         return [self._record(p) for p in self.engine.poll()]  # type: ignore[misc]
 
-    def switch(self, device: str | None = None, precision: str | None = None) -> None:
+    def switch(self, device: str | None = None, precision: str | None = None,
+               files: ModelFiles | None = None) -> None:
         assert self.engine is not None
-        self.engine.request_switch(device, precision)
+        self.engine.request_switch(device, precision, files)
 
     def stop(self, timeout: float = 2.0) -> None:
         self._stop.set()

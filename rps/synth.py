@@ -218,5 +218,5 @@ def none_scene(rng: Rng, h: int, w: int, hands: Sequence[tuple[np.ndarray, np.nd
         img = skin_blob(img, rng)
     elif r < 0.5 and hands:
         hand, alpha = hands[int(rng.integers(0, len(hands)))]
-        img = place_hand(img, hand, alpha, rng, visible=rng.uniform(0.0, 0.15))
+        img = place_hand(img, hand, alpha, rng, visible=rng.uniform(0.0, 0.1))
     return webcam_look(img, rng)

@@ -48,6 +48,7 @@ class TrainConfig:
     seed: int = 0
     limit: int = 0  # images per class (0 = all), for quick runs and tests
     none_ratio: float = 0.35  # none scenes per gesture image
+    use_val: bool = False  # also train on the validation groups (the final, shipped model)
 
 
 def _batches(cfg: TrainConfig, hands: list, photos: list, epoch: int):
@@ -94,7 +95,13 @@ def train(cfg: TrainConfig) -> dict:
     cfg.out.mkdir(parents=True, exist_ok=True)
     history: list[dict] = []
     t0 = time.perf_counter()
-    phases = [("head", cfg.head_epochs, 1e-3, False), ("fine-tune", cfg.epochs, 2e-4, True)]
+    train_hands = hands["train"] + (hands["val"] if cfg.use_val else [])
+    steps = len(_batches(cfg, train_hands, [], 0))
+    # The head learns first on a frozen backbone; then everything but BatchNorm is
+    # fine-tuned with a cosine-decaying rate.
+    phases = [("head", cfg.head_epochs, 1e-3, False),
+              ("fine-tune", cfg.epochs, keras.optimizers.schedules.CosineDecay(
+                  2e-4, max(1, cfg.epochs * steps), alpha=0.02), True)]
     epoch = 0
     for name, n, lr, unfreeze in phases:
         for layer in base.layers:  # BatchNorm stays frozen: small batches would wreck it
@@ -103,7 +110,7 @@ def train(cfg: TrainConfig) -> dict:
         model.compile(keras.optimizers.Adam(lr), "sparse_categorical_crossentropy",
                       metrics=["accuracy"])
         for _ in range(n):
-            h = model.fit(_batches(cfg, hands["train"], [], epoch), epochs=1, verbose=0,
+            h = model.fit(_batches(cfg, train_hands, [], epoch), epochs=1, verbose=0,
                           validation_data=(val_x, val_y), validation_batch_size=64)
             row = {k: float(v[-1]) for k, v in h.history.items()}
             history.append({"epoch": epoch, "phase": name, **row})

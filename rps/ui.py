@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 import time
 from collections import deque
 from pathlib import Path
@@ -14,32 +15,21 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame
 
 from rps import hud
-from rps.capture import CameraSource, FrameSource, open_source
+from rps.capture import pick_source
+from rps.collect import Recorder, personal_models
 from rps.devices import list_devices, short_name
-from rps.errors import RpsError, SourceError
+from rps.errors import RpsError
 from rps.game import Game, State
 from rps.history import History, user_data_dir
-from rps.modelfiles import load_model_files
+from rps.modelfiles import ModelFiles, load_model_files
+from rps.personalize import personalize
 from rps.pipeline import Pipeline
 from rps.sound import Sounds
+from rps.teach import TeachSession
 from rps.types import Frame, Prediction
 
 STALL_PAUSE = 1.0  # seconds without frames before a live camera counts as lost
 NO_DISPLAY = "no display available: rps play needs a window; for a headless run use `rps bench`"
-
-
-def pick_source(args: argparse.Namespace) -> tuple[FrameSource, str]:
-    """The source asked for; by default camera 0, or the demo clip when there is none."""
-    if args.demo:
-        return open_source("demo", fps=args.fps), ""
-    if args.source == "auto":
-        try:
-            return CameraSource(0), ""
-        except SourceError:
-            note = "No camera found: playing the bundled demo clip (rps play --demo)"
-            print(note, file=sys.stderr)
-            return open_source("demo", fps=args.fps), note
-    return open_source(args.source, fps=args.fps), ""
 
 
 def check_display() -> None:
@@ -52,8 +42,17 @@ class App:
     """One window, one pipeline, one game. ``step()`` runs one display frame."""
 
     def __init__(self, pipeline: Pipeline, first_to: int = 3, history: History | None = None,
-                 fullscreen: bool = False, muted: bool = False, size=(1280, 720), note: str = ""):
+                 fullscreen: bool = False, muted: bool = False, size=(1280, 720), note: str = "",
+                 recorder: Recorder | None = None, personal_dir: Path | None = None):
         self.pipe = pipeline
+        self.shipped: ModelFiles = pipeline.files
+        self.recorder = recorder or Recorder()
+        self.personal_dir = personal_dir or personal_models()
+        self.teach: TeachSession | None = None
+        self.teach_settings = {"per_class": 30, "rate": 5.0, "countdown": 3.0}
+        self._teach_seq = -1
+        self._retrain: threading.Thread | None = None
+        self._retrain_result: ModelFiles | RpsError | None = None
         engine = pipeline.engine
         assert engine is not None
         self.core = engine.core
@@ -138,6 +137,10 @@ class App:
             self.toast("Muted" if self.sounds.toggle_mute() else "Sound on")
         elif key == pygame.K_s:
             self.toast(f"Saved {self.screenshot().name}")
+        elif key == pygame.K_t:
+            self.toggle_teach()
+        elif key == pygame.K_o:
+            self.toggle_model()
 
     @staticmethod
     def _next(items: list[str], current: str) -> str:
@@ -155,6 +158,68 @@ class App:
         """Compile in the background; the HUD changes when the new one serves."""
         self.toast(f"Switching to {device or self.device} {precision or self.precision}...")
         self.pipe.switch(device, precision)
+
+    # ---- teach your hand ------------------------------------------------------------------
+    def toggle_teach(self) -> None:
+        if self.teach is not None:
+            self.teach.cancel()
+            self.teach = None
+            self.toast(f"Teach mode stopped; frames so far are kept in {self.recorder.root}")
+            return
+        if self._retrain is not None:
+            self.toast("Still retraining - one moment")
+            return
+        self.game.cancel_round("Teach mode: follow the prompts (T stops)")
+        self.teach = TeachSession(time.perf_counter, **self.teach_settings)
+
+    def _teach_step(self) -> None:
+        """Record a frame when the session says so; retrain when it is complete."""
+        t, frame = self.teach, self.pipe.latest
+        assert t is not None
+        if frame is not None and frame.seq != self._teach_seq and t.due():
+            self._teach_seq = frame.seq
+            self.recorder.save(t.step.label, frame.image)  # type: ignore[union-attr]
+            t.taken_one()
+        if t.done:
+            self.teach = None
+            self.game.message = "Retraining on your frames..."
+            self._retrain = threading.Thread(target=self._retrain_run, name="rps-retrain",
+                                             daemon=True)
+            self._retrain.start()
+
+    def _retrain_run(self) -> None:
+        try:
+            personalize(self.recorder.root, self.shipped.root, self.personal_dir)
+            self._retrain_result = load_model_files(self.personal_dir)
+        except RpsError as exc:
+            self._retrain_result = exc
+        except Exception as exc:  # reported in the window, never a crash
+            self._retrain_result = RpsError(f"retraining failed: {exc}")
+
+    def _check_retrain(self) -> None:
+        if self._retrain is None or self._retrain.is_alive():
+            return
+        self._retrain = None
+        result, self._retrain_result = self._retrain_result, None
+        if isinstance(result, ModelFiles):
+            self.pipe.switch(files=result)
+            self.game.message = "Your personal model is loading (O returns to the shipped one)"
+        else:
+            self.game.message = f"Retraining failed: {result}"
+
+    def toggle_model(self) -> None:
+        serving = self.pipe.engine.files  # type: ignore[union-attr]
+        if serving.root != self.shipped.root:
+            self.toast(f"Back to {self.shipped.name}...")
+            self.pipe.switch(files=self.shipped)
+            return
+        try:
+            personal = load_model_files(self.personal_dir)
+        except RpsError:
+            self.toast("No personal model yet: press T to teach it your hand")
+            return
+        self.toast(f"Switching to {personal.name}...")
+        self.pipe.switch(files=personal)
 
     def screenshot(self) -> Path:
         folder = user_data_dir() / "screenshots"
@@ -179,7 +244,10 @@ class App:
                 self.sounds.play("switch")
             else:
                 self.toast(f"Switch failed: {e.message}; staying on {self.device}", 5)
-        if not self.paused:
+        if self.teach is not None:
+            self._teach_step()
+        self._check_retrain()
+        if not self.paused and self.teach is None:
             self.game.update()
         for cue in self.game.sounds:
             self.sounds.play(cue)
@@ -187,7 +255,7 @@ class App:
         while self.game.finished_matches:
             match = self.game.finished_matches.pop(0)
             self.history.add({**match, "device": self.device, "precision": self.precision,
-                              "model": self.pipe.files.name})
+                              "model": self.pipe.engine.files.name})  # type: ignore[union-attr]
         self.draw()
         self.clock.tick(60)
         now = time.perf_counter()
@@ -220,9 +288,14 @@ class App:
         if self.show_hud:
             hud.hud(screen, fonts, self.pipe.metrics.snapshot(),
                     short_name(self.core, self.device), self.precision,
-                    self.pipe.files.name, self.last, g.opponent.name)
+                    self.pipe.engine.files.name, self.last,  # type: ignore[union-attr]
+                    g.opponent.name)
         hud.score_bar(screen, fonts, g.score, g.first_to)
-        if g.state in (State.COUNTDOWN, State.SHOOT):
+        if self.teach is not None and self.teach.step is not None:
+            t = self.teach
+            hud.teach_overlay(screen, fonts, t.step.prompt, t.seconds_left, t.progress,
+                              f"{t.step.label}: {t.taken}/{t.step.frames}")
+        elif g.state in (State.COUNTDOWN, State.SHOOT):
             hud.countdown(screen, fonts, g.countdown_word, g.countdown_number)
         elif g.state in (State.REVEAL, State.MATCH_OVER) and g.rounds:
             r = g.rounds[-1]
@@ -249,7 +322,7 @@ class App:
 def play(args: argparse.Namespace, cache_dir: Path | None) -> int:
     check_display()
     files = load_model_files(args.model)
-    source, note = pick_source(args)
+    source, note = pick_source(args.source, args.demo, args.fps)
     pipe = Pipeline(source, files, args.device, args.precision, paced=not args.max, loop=True,
                     hint="LATENCY", cache_dir=cache_dir)
     with pipe:

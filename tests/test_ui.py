@@ -93,3 +93,21 @@ def test_a_failed_switch_says_why_and_stays(app):
         app.step()
     assert app.device == "CPU"
     assert any("Switch failed" in s for _, s in app.toasts)
+
+
+def test_teach_mode_records_retrains_and_hot_swaps(app, tmp_path):
+    app.teach_settings = {"per_class": 3, "rate": 30.0, "countdown": 0.0}
+    press(pygame.K_t)
+    frames = 0
+    while app.pipe.engine.files.root != app.personal_dir and frames < 600:
+        app.step()
+        frames += 1
+    assert app.pipe.engine.files.root == app.personal_dir  # the personal model serves
+    assert app.recorder.counts() == {"none": 3, "rock": 3, "paper": 3, "scissors": 3}
+    assert app.last is not None
+    press(pygame.K_o)  # back to the shipped model
+    for _ in range(120):
+        app.step()
+        if app.pipe.engine.files.root == app.shipped.root:
+            break
+    assert app.pipe.engine.files.root == app.shipped.root

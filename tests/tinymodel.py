@@ -16,7 +16,7 @@ from rps.types import CLASSES
 
 
 def build_tiny_model(size: int = 64, classes: int = len(CLASSES), seed: int = 0) -> ov.Model:
-    """NHWC float input in [-1, 1] -> conv -> relu -> global pool -> dense -> softmax."""
+    """NHWC float input in [-1, 1] -> conv -> relu -> global pool -> dense + bias -> softmax."""
     rng = np.random.default_rng(seed)
     x = ops.parameter([-1, size, size, 3], ov.Type.f32, name="input")
     t = ops.transpose(x, ops.constant(np.array([0, 3, 1, 2], dtype=np.int64)))
@@ -24,7 +24,8 @@ def build_tiny_model(size: int = 64, classes: int = len(CLASSES), seed: int = 0)
     c = ops.relu(ops.convolution(t, w, [2, 2], [1, 1], [1, 1], [1, 1]))
     pooled = ops.reduce_mean(c, ops.constant(np.array([2, 3], dtype=np.int64)), False)
     dense = ops.constant(rng.standard_normal((16, classes)).astype(np.float32))
-    logits = ops.matmul(pooled, dense, False, False)
+    bias = ops.constant(rng.standard_normal((1, classes)).astype(np.float32))
+    logits = ops.add(ops.matmul(pooled, dense, False, False), bias)
     return ov.Model([ops.softmax(logits, 1)], [x], "tiny")
 
 

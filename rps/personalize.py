@@ -1,0 +1,180 @@
+"""`rps personalize`: refit the model's head on the player's own frames, without TensorFlow.
+
+The shipped IR is cut below its last dense layer to give the backbone's pooled features
+(OpenVINO does the feature extraction); a softmax regression is fitted on them with numpy,
+starting from the shipped head and pulled towards it (an L2 prior), so classes the player
+did not record keep working. The new weights replace the head's constants in each
+precision's IR (the INT8 model keeps its head in float for exactly this), and the result is
+written as a model folder the engine can hot-swap to.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import cv2
+import numpy as np
+import openvino as ov
+from openvino import opset13 as ops
+
+from rps.dataset import scan
+from rps.engine import embed_preprocessing, read_ir
+from rps.errors import ModelError, RpsError
+from rps.modelfiles import ModelFiles, load_model_files
+
+
+@dataclass
+class Head:
+    """logits = features @ w + b; w is [features, classes]."""
+
+    w: np.ndarray
+    b: np.ndarray
+
+    def scores(self, f: np.ndarray) -> np.ndarray:
+        z = f @ self.w + self.b
+        z = np.exp(z - z.max(axis=1, keepdims=True))
+        return z / z.sum(axis=1, keepdims=True)
+
+
+def find_head(model: ov.Model) -> tuple[ov.Node, ov.Node]:
+    """The last MatMul (the dense layer) and the Add of its bias."""
+    matmuls = [op for op in model.get_ordered_ops() if op.get_type_name() == "MatMul"]
+    if not matmuls:
+        raise ModelError("no dense layer found at the top of the model")
+    mm = matmuls[-1]
+    adds = [t.get_node() for t in mm.output(0).get_target_inputs()
+            if t.get_node().get_type_name() == "Add"]
+    if not adds:
+        raise ModelError("the model's last dense layer has no bias")
+    return mm, adds[0]
+
+
+def _const(node: ov.Node) -> np.ndarray:
+    """A constant's value, through the f16 -> f32 Convert that compressed IR adds."""
+    if node.get_type_name() == "Convert":
+        node = node.input(0).get_source_output().get_node()
+    if node.get_type_name() != "Constant":
+        raise ModelError("the head's weights are quantized; reconvert the model with "
+                         "`rps convert` (it keeps the head in float)")
+    return node.get_data().astype(np.float32)
+
+
+def read_head(model: ov.Model) -> Head:
+    mm, add = find_head(model)
+    w = _const(mm.input(1).get_source_output().get_node())
+    if mm.get_attributes().get("transpose_b"):
+        w = w.T
+    bias_in = next(i for i in add.inputs() if i.get_source_output() != mm.output(0))
+    return Head(w, _const(bias_in.get_source_output().get_node()).reshape(-1))
+
+
+def with_head(model: ov.Model, head: Head) -> ov.Model:
+    """A copy of ``model`` whose last dense layer holds ``head``."""
+    model = model.clone()
+    mm, add = find_head(model)
+    w = head.w.T if mm.get_attributes().get("transpose_b") else head.w
+    mm.input(1).replace_source_output(ops.constant(np.ascontiguousarray(w, np.float32)).output(0))
+    bias_in = next(i for i in add.inputs() if i.get_source_output() != mm.output(0))
+    shape = list(bias_in.get_source_output().get_partial_shape().to_shape())
+    bias = ops.constant(head.b.reshape(shape).astype(np.float32))
+    bias_in.replace_source_output(bias.output(0))
+    model.validate_nodes_and_infer_types()
+    return model
+
+
+def features_model(model: ov.Model) -> ov.Model:
+    """The backbone alone: the dense layer's input as the output."""
+    mm, _ = find_head(model)
+    return ov.Model([mm.input(0).get_source_output()], model.get_parameters(), "features")
+
+
+def extract_features(files: ModelFiles, images: list[np.ndarray], core: ov.Core,
+                     device: str = "CPU") -> np.ndarray:
+    """Pooled backbone features of BGR images (all resized to the first one's size)."""
+    h, w = images[0].shape[:2]
+    model = embed_preprocessing(features_model(read_ir(core, files.xml("FP32"))), files, (h, w))
+    compiled = core.compile_model(model, device, {"PERFORMANCE_HINT": "THROUGHPUT",
+                                                  "INFERENCE_PRECISION_HINT": "f32"})
+    feats: list[np.ndarray | None] = [None] * len(images)
+    queue = ov.AsyncInferQueue(compiled)
+
+    def done(request: ov.InferRequest, i: int) -> None:
+        feats[i] = request.get_output_tensor(0).data.reshape(-1).copy()
+
+    queue.set_callback(done)
+    for i, img in enumerate(images):
+        if img.shape[:2] != (h, w):
+            img = cv2.resize(img, (w, h))
+        queue.start_async({0: img[None]}, i)
+    queue.wait_all()
+    return np.stack(feats)  # type: ignore[arg-type]
+
+
+def fit_head(f: np.ndarray, y: np.ndarray, prior: Head, l2: float = 1e-2, steps: int = 400,
+             lr: float = 0.05) -> Head:
+    """Softmax regression by full-batch Adam, pulled towards ``prior`` by an L2 penalty."""
+    w, b = prior.w.copy(), prior.b.copy()
+    onehot = np.eye(w.shape[1], dtype=np.float32)[y]
+    m = [np.zeros_like(w), np.zeros_like(b)]
+    v = [np.zeros_like(w), np.zeros_like(b)]
+    for t in range(1, steps + 1):
+        p = Head(w, b).scores(f)
+        g = (p - onehot) / len(f)
+        grads = [f.T @ g + 2 * l2 * (w - prior.w), g.sum(0) + 2 * l2 * (b - prior.b)]
+        for i, (param, grad) in enumerate(zip((w, b), grads, strict=True)):
+            m[i] = 0.9 * m[i] + 0.1 * grad
+            v[i] = 0.999 * v[i] + 0.001 * grad**2
+            param -= lr * (m[i] / (1 - 0.9**t)) / (np.sqrt(v[i] / (1 - 0.999**t)) + 1e-8)
+    return Head(w, b)
+
+
+def load_images(data: Path, labels: tuple[str, ...]) -> tuple[list[np.ndarray], np.ndarray]:
+    """Images of a class-folder dataset, checked: readable, at least two classes."""
+    samples = scan(data)
+    classes = sorted({s.label for s in samples})
+    if len(classes) < 2:
+        raise RpsError(f"{data}: only {classes[0]!r} recorded; record at least two classes")
+    missing = [c for c in classes if c not in labels]
+    if missing:
+        raise RpsError(f"{data}: classes {missing} are not among the model's labels {labels}")
+    images = []
+    for s in samples:
+        img = cv2.imread(str(s.path), cv2.IMREAD_COLOR)
+        if img is None:
+            raise RpsError(f"cannot read image {s.path}: not a readable image file")
+        images.append(img)
+    return images, np.array([labels.index(s.label) for s in samples])
+
+
+def personalize(data: Path, model: Path | None, out: Path, *, l2: float = 1e-2,
+                core: ov.Core | None = None) -> dict:
+    """Fit a personal head on ``data`` and write ``out`` with each precision of ``model``."""
+    t0 = time.perf_counter()
+    files = load_model_files(model)
+    core = core or ov.Core()
+    images, y = load_images(data, files.labels)
+    base = read_ir(core, files.xml("FP32"))
+    prior = read_head(base)
+    f = extract_features(files, images, core)
+    t_features = time.perf_counter() - t0
+    head = fit_head(f, y, prior, l2=l2)
+    fitted = float((head.scores(f).argmax(1) == y).mean())
+    out.mkdir(parents=True, exist_ok=True)
+    for p in files.variants:
+        (out / p).mkdir(exist_ok=True)
+        src = base if p == "FP16" else read_ir(core, files.xml(p))
+        ov.save_model(with_head(src, head), out / p / "model.xml", compress_to_fp16=(p == "FP16"))
+    (out / "labels.txt").write_text("\n".join(files.labels) + "\n")
+    counts = {c: int((y == i).sum()) for i, c in enumerate(files.labels) if (y == i).any()}
+    meta = {**files.metadata, "name": out.name, "personalized_from": str(files.root),
+            "personal_frames": counts, "date": date.today().isoformat(), "fit_accuracy": fitted}
+    (out / "metadata.json").write_text(json.dumps(meta, indent=2))
+    seconds = time.perf_counter() - t0
+    print(f"personal model {out}: {len(y)} frames {counts}, features {t_features:.1f} s, "
+          f"total {seconds:.1f} s, fits its frames at {fitted:.1%}")
+    return {"seconds": seconds, "feature_seconds": t_features, "frames": counts,
+            "fit_accuracy": fitted, "head": head}

@@ -1,0 +1,152 @@
+import threading
+import time
+
+import cv2
+import numpy as np
+import openvino as ov
+import pytest
+
+from rps.capture import SyntheticSource
+from rps.collect import Recorder, collect
+from rps.errors import RpsError
+from rps.modelfiles import load_model_files
+from rps.personalize import Head, extract_features, fit_head, personalize, read_head
+from rps.teach import TeachSession, plan
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def test_plan_splits_none_between_empty_view_and_relaxed_hand():
+    steps = plan(30)
+    assert [s.label for s in steps] == ["none", "none", "rock", "paper", "scissors"]
+    assert sum(s.frames for s in steps if s.label == "none") == 30
+    assert "NOT throwing" in steps[1].prompt
+
+
+def test_session_counts_down_then_records_at_its_rate():
+    clock = Clock()
+    t = TeachSession(clock, per_class=2, rate=5.0, countdown=3.0, classes=("rock", "paper"))
+    assert not t.due() and t.seconds_left == 3.0
+    clock.t = 3.0
+    assert t.due()
+    t.taken_one()
+    clock.t = 3.1
+    assert not t.due()  # 5 per second: not yet
+    clock.t = 3.25
+    assert t.due()
+    t.taken_one()
+    assert t.step.label == "paper" and t.seconds_left == pytest.approx(3.0 - 0.0)
+    clock.t = 6.3
+    t.due()
+    t.taken_one()
+    clock.t = 6.6
+    t.due()
+    t.taken_one()
+    assert t.done and t.progress == 1.0
+
+
+def test_each_frame_is_on_disk_as_it_is_taken_and_survives_an_interruption(tmp_path):
+    rec = Recorder(tmp_path / "rec")
+
+    class Dies(SyntheticSource):
+        """A camera that fails after 25 frames (unplugged mid-recording)."""
+
+        def read(self):
+            if self._n >= 25:
+                raise OSError("device unplugged")
+            return super().read()
+
+    with pytest.raises(RpsError, match="device unplugged"):
+        collect(Dies(fps=200), rec, per_class=4, rate=50, countdown=0)
+    counts = rec.counts()
+    assert sum(counts.values()) >= 4 and "none" in counts
+    for path in (tmp_path / "rec").rglob("*.jpg"):
+        assert cv2.imread(str(path)) is not None  # complete files, no partial writes
+    assert not list((tmp_path / "rec").rglob("*.tmp"))
+    before = sum(counts.values())
+    collect(SyntheticSource(fps=200), rec, per_class=2, rate=50, countdown=0)
+    assert sum(rec.counts().values()) == before + 8  # recording again adds to the set
+    rec.clear()
+    assert rec.counts() == {}
+
+
+def _recording(root, classes=("none", "rock", "paper", "scissors"), n=6, seed=0):
+    rng = np.random.default_rng(seed)
+    for i, c in enumerate(classes):
+        (root / c).mkdir(parents=True)
+        for k in range(n):
+            img = np.full((60, 80, 3), 40 * i, np.uint8)
+            img += rng.integers(0, 30, img.shape, dtype=np.uint8)
+            cv2.imwrite(str(root / c / f"{k}.png"), img)
+    return root
+
+
+def test_personal_ir_outputs_match_the_numpy_head(tiny_model, tmp_path):
+    data = _recording(tmp_path / "rec")
+    out = tmp_path / "personal"
+    result = personalize(data, tiny_model, out)
+    files = load_model_files(out)
+    assert set(files.variants) == {"FP32", "FP16"} and files.labels[0] == "none"
+    head: Head = result["head"]
+    images = [cv2.imread(str(p)) for p in sorted((data / "rock").glob("*.png"))]
+    core = ov.Core()
+    feats = extract_features(files, images, core)
+    want = head.scores(feats)
+    from rps.engine import prepare_model
+    compiled = core.compile_model(prepare_model(core, files, "FP32", (60, 80)), "CPU",
+                                  {"INFERENCE_PRECISION_HINT": "f32"})
+    got = np.stack([compiled(img[None])[0][0] for img in images])
+    assert np.allclose(got, want, atol=1e-4)
+    shipped = read_head(core.read_model(load_model_files(tiny_model).xml("FP32")))
+    assert not np.allclose(head.w, shipped.w)  # the head really changed
+    assert result["fit_accuracy"] >= 0.9
+
+
+def test_fit_head_learns_a_separable_problem_and_respects_the_prior():
+    rng = np.random.default_rng(0)
+    f = rng.standard_normal((80, 8)).astype(np.float32)
+    y = (f[:, 0] > 0).astype(int) + 2 * (f[:, 1] > 0).astype(int)
+    prior = Head(np.zeros((8, 4), np.float32), np.zeros(4, np.float32))
+    free = fit_head(f, y, prior, l2=0.0, steps=500)
+    assert (free.scores(f).argmax(1) == y).mean() > 0.9
+    tight = fit_head(f, y, prior, l2=100.0, steps=500)
+    assert np.abs(tight.w).max() < np.abs(free.w).max() / 10
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda root: root.mkdir(), "no images"),
+    (lambda root: _recording(root, classes=("rock",)), "only 'rock' recorded"),
+])
+def test_bad_recordings_are_clear_errors(tiny_model, tmp_path, make, message):
+    make(tmp_path / "rec")
+    with pytest.raises(RpsError, match=message):
+        personalize(tmp_path / "rec", tiny_model, tmp_path / "out")
+
+
+def test_unreadable_image_names_the_file(tiny_model, tmp_path):
+    data = _recording(tmp_path / "rec", n=2)
+    (data / "rock" / "broken.png").write_bytes(b"not a png")
+    with pytest.raises(RpsError, match=r"broken\.png"):
+        personalize(data, tiny_model, tmp_path / "out")
+
+
+def test_retraining_keeps_the_caller_responsive(tiny_model, tmp_path):
+    """Personalize on a worker thread while the main thread keeps ticking."""
+    data = _recording(tmp_path / "rec", n=30)
+    worker = threading.Thread(target=personalize, args=(data, tiny_model, tmp_path / "o"))
+    ticks, gaps = 0, []
+    t_last = time.perf_counter()
+    worker.start()
+    while worker.is_alive():
+        time.sleep(0.01)
+        now = time.perf_counter()
+        gaps.append(now - t_last)
+        t_last = now
+        ticks += 1
+    assert ticks > 5 and max(gaps) < 0.5
