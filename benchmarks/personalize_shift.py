@@ -1,15 +1,17 @@
 """Teach-your-hand on a shifted domain: does 30 frames per class fix a room the model
 handles poorly, without breaking what it already knew?
 
-The "player's room": held-out render groups composited onto one photo never used in
-training (scikit-image's coffee), under a warm colour cast and blur, at webcam size.
-30 frames per class (none: the empty room) are written as a recording and fed to
-`rps personalize`; accuracy is measured on the other frames of that room and on the
-original held-out set, for the shipped and the personal model, through the real engine
-(preprocessing in the IR, FP32). Targets: personal >= 98% on the room, at most 2 points
-lost on the original set, retraining <= 10 s.
+A "player's room": held-out render groups composited onto one photo never used in
+training (scikit-image's coffee by default), under a warm colour cast and blur, at webcam
+size, the hand where one player in front of one camera puts it (position and tilt
+narrowed, spread 0.4; size 70-90% of the frame height). 30 frames per class (none: the
+empty room) are written as a recording and fed to `rps personalize`; accuracy is measured
+on the other frames of that room and on the original held-out renders, for the shipped and
+the personal model, through the real engine (preprocessing in the IR, FP32).
+Targets: personal >= 98% on the room, at most 2 points lost on the original set,
+retraining <= 10 s. `--rooms all` repeats it in every unseen photo.
 
-    python benchmarks/personalize_shift.py [--model models/rps-mobilenet]
+    python benchmarks/personalize_shift.py [--model models/rps-mobilenet] [--rooms all]
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import numpy as np
 
 from rps.dataset import scan, split_by_group
 from rps.engine import Engine
-from rps.evaluate import unseen_photos
+from rps.evaluate import UNSEEN_PHOTOS, unseen_photos
 from rps.modelfiles import load_model_files
 from rps.personalize import personalize
 from rps.samples import load_hands
@@ -45,12 +47,13 @@ def room_look(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.clip(f, 0, 255).astype(np.uint8)
 
 
-def make_room(rng: np.random.Generator) -> tuple[list[np.ndarray], list[int]]:
-    photo = unseen_photos()[2]  # coffee.png
+def make_room(rng: np.random.Generator, photo: np.ndarray, spread: float = 0.4
+              ) -> tuple[list[np.ndarray], list[int]]:
     bg = cv2.resize(photo, (W, H))
     frames, labels = [], []
     for img, mask, c in load_hands(split_by_group(scan(DATA))["test"]):
-        layer, a = hand_layer(img, mask, rng, H, W)
+        layer, a = hand_layer(img, mask, rng, H, W, spread=spread,
+                              scale=rng.uniform(0.7, 0.9) if spread < 1 else None)
         frames.append(room_look(blend(bg, layer, a), rng))
         labels.append(c)
     for _ in range(120):
@@ -73,25 +76,18 @@ def accuracy(model_dir: Path, frames: list[np.ndarray], labels: list[int]) -> fl
                                                                       strict=True)]))
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--model", type=Path, default=ROOT / "models" / "rps-mobilenet")
-    ap.add_argument("--per-class", type=int, default=30)
-    args = ap.parse_args()
+def run_room(name: str, photo: np.ndarray, model: Path, per_class: int, spread: float,
+             plain: tuple[list[np.ndarray], list[int]]) -> dict:
     rng = np.random.default_rng(0)
-    frames, labels = make_room(rng)
-    order = rng.permutation(len(frames))
+    frames, labels = make_room(rng, photo, spread)
     teach, rest = [], []
     taken = dict.fromkeys(range(len(CLASSES)), 0)
-    for i in order:
-        if taken[labels[i]] < args.per_class:
+    for i in rng.permutation(len(frames)):
+        if taken[labels[i]] < per_class:
             taken[labels[i]] += 1
             teach.append(i)
         else:
             rest.append(i)
-    plain = [cv2.resize(img, (W, H)) for img, _, _ in
-             load_hands(split_by_group(scan(DATA))["test"])]
-    plain_y = [CLASSES.index(s.label) for s in split_by_group(scan(DATA))["test"]]
     with tempfile.TemporaryDirectory() as tmp:
         rec = Path(tmp) / "recording"
         for n, i in enumerate(teach):
@@ -100,21 +96,41 @@ def main() -> int:
             cv2.imwrite(str(d / f"{n:04d}.jpg"), frames[i])
         out = Path(tmp) / "personal"
         t0 = time.perf_counter()
-        result = personalize(rec, args.model, out)
+        result = personalize(rec, model, out)
         seconds = time.perf_counter() - t0
         room = ([frames[i] for i in rest], [labels[i] for i in rest])
-        rows = {}
-        for name, model in (("shipped", args.model), ("personal", out)):
-            rows[name] = (accuracy(model, *room), accuracy(model, plain, plain_y))
-    print(f"room frames: {len(teach)} taught, {len(rest)} evaluated; original held-out "
-          f"renders: {len(plain)}")
-    for name, (r, p) in rows.items():
-        print(f"{name:>9}: room {r:.2%}   original held-out {p:.2%}")
-    drop = (rows["shipped"][1] - rows["personal"][1]) * 100
-    print(f"retraining took {seconds:.1f} s (features {result['feature_seconds']:.1f} s); "
-          f"original set changed by {-drop:+.2f} points")
-    ok = rows["personal"][0] >= 0.98 and drop <= 2.0 and seconds <= 10
-    print("PASS" if ok else "FAIL")
+        row = {"room": name, "seconds": seconds, "features_s": result["feature_seconds"],
+               "taught": len(teach), "evaluated": len(rest)}
+        for who, m in (("shipped", model), ("personal", out)):
+            row[who] = (accuracy(m, *room), accuracy(m, *plain))
+    return row
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", type=Path, default=ROOT / "models" / "rps-mobilenet")
+    ap.add_argument("--per-class", type=int, default=30)
+    ap.add_argument("--spread", type=float, default=0.4)
+    ap.add_argument("--rooms", choices=("coffee", "all"), default="coffee")
+    args = ap.parse_args()
+    test = split_by_group(scan(DATA))["test"]
+    plain = ([cv2.resize(img, (W, H)) for img, _, _ in load_hands(test)],
+             [CLASSES.index(s.label) for s in test])
+    photos = dict(zip(UNSEEN_PHOTOS, unseen_photos(), strict=True))
+    names = [n for n in UNSEEN_PHOTOS if args.rooms == "all" or n.startswith("coffee")]
+    print(f"{len(plain[0])} original held-out renders; {args.per_class} frames per class taught")
+    print(f"{'room':<22}{'shipped room':>13}{'personal room':>14}{'shipped orig':>13}"
+          f"{'personal orig':>14}{'retrain s':>10}")
+    ok = True
+    for name in names:
+        r = run_room(name, photos[name], args.model, args.per_class, args.spread, plain)
+        drop = (r["shipped"][1] - r["personal"][1]) * 100
+        good = r["personal"][0] >= 0.98 and drop <= 2.0 and r["seconds"] <= 10
+        ok &= good or not name.startswith("coffee")
+        print(f"{name:<22}{r['shipped'][0]:>13.2%}{r['personal'][0]:>14.2%}"
+              f"{r['shipped'][1]:>13.2%}{r['personal'][1]:>14.2%}{r['seconds']:>10.1f}"
+              f"  {'meets' if good else 'misses'} the targets")
+    print("PASS" if ok else "FAIL", "(the coffee room is the target; others are reported)")
     return 0 if ok else 1
 
 

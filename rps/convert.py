@@ -193,13 +193,18 @@ def convert(src_path: Path, out: Path, *, labels: Path | None = None,
                   else {model.input(0): ov.PartialShape([1, 3, SIZE, SIZE])})
     ops_before = len(model.get_ops())
     out.mkdir(parents=True, exist_ok=True)
+    if "INT8" in precisions and calib is None:
+        raise RpsError("INT8 needs calibration images: pass --calib DATA_DIR")
+    x = y = None
+    if calib is not None:
+        x, y = calibration_set(calib, calib_size)
+        from rps.personalize import save_anchors
+
+        save_anchors(out, model, x, y)  # for `rps personalize` to rehearse
     written = {}
     for p in precisions:
         target = model
         if p == "INT8":
-            if calib is None:
-                raise RpsError("INT8 needs calibration images: pass --calib DATA_DIR")
-            x, _ = calibration_set(calib, calib_size)
             val = calibration_set(calib, 200, seed=1, split="val") if accuracy_control else None
             target = quantize(model, x, val)
         (out / p).mkdir(exist_ok=True)

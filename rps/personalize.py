@@ -115,21 +115,46 @@ def extract_features(files: ModelFiles, images: list[np.ndarray], core: ov.Core,
 
 
 def fit_head(f: np.ndarray, y: np.ndarray, prior: Head, l2: float = 1e-2, steps: int = 400,
-             lr: float = 0.05) -> Head:
-    """Softmax regression by full-batch Adam, pulled towards ``prior`` by an L2 penalty."""
+             lr: float = 0.05, weights: np.ndarray | None = None) -> Head:
+    """Softmax regression by full-batch Adam, pulled towards ``prior`` by an L2 penalty;
+    ``weights`` weighs each sample (they are normalised to sum to one)."""
     w, b = prior.w.copy(), prior.b.copy()
     onehot = np.eye(w.shape[1], dtype=np.float32)[y]
+    sw = np.ones(len(f), np.float32) if weights is None else weights.astype(np.float32)
+    sw = (sw / sw.sum())[:, None]
     m = [np.zeros_like(w), np.zeros_like(b)]
     v = [np.zeros_like(w), np.zeros_like(b)]
     for t in range(1, steps + 1):
         p = Head(w, b).scores(f)
-        g = (p - onehot) / len(f)
+        g = (p - onehot) * sw
         grads = [f.T @ g + 2 * l2 * (w - prior.w), g.sum(0) + 2 * l2 * (b - prior.b)]
         for i, (param, grad) in enumerate(zip((w, b), grads, strict=True)):
             m[i] = 0.9 * m[i] + 0.1 * grad
             v[i] = 0.999 * v[i] + 0.001 * grad**2
             param -= lr * (m[i] / (1 - 0.9**t)) / (np.sqrt(v[i] / (1 - 0.999**t)) + 1e-8)
     return Head(w, b)
+
+
+ANCHOR_SHARE = 0.5  # weight of the original data against the player's, in the fit
+
+
+def save_anchors(files_root: Path, model: ov.Model, x: np.ndarray, y: np.ndarray) -> Path:
+    """Backbone features of preprocessed samples of the training distribution, stored
+    beside the model (float16) for personalization to rehearse."""
+    compiled = ov.Core().compile_model(features_model(model), "CPU",
+                                       {"INFERENCE_PRECISION_HINT": "f32"})
+    feats = np.stack([compiled(xi[None])[0].reshape(-1) for xi in x])
+    path = files_root / "anchors.npz"
+    np.savez_compressed(path, features=feats.astype(np.float16), labels=y.astype(np.int8))
+    return path
+
+
+def load_anchors(files: ModelFiles) -> tuple[np.ndarray, np.ndarray] | None:
+    path = files.root / "anchors.npz"
+    if not path.is_file():
+        return None
+    with np.load(path) as data:
+        return data["features"].astype(np.float32), data["labels"].astype(int)
 
 
 def load_images(data: Path, labels: tuple[str, ...]) -> tuple[list[np.ndarray], np.ndarray]:
@@ -161,7 +186,14 @@ def personalize(data: Path, model: Path | None, out: Path, *, l2: float = 1e-2,
     prior = read_head(base)
     f = extract_features(files, images, core)
     t_features = time.perf_counter() - t0
-    head = fit_head(f, y, prior, l2=l2)
+    fit_f, fit_y, weights = f, y, None
+    anchors = load_anchors(files)
+    if anchors is not None:  # rehearse the original data so its classes stay put
+        fa, ya = anchors
+        fit_f, fit_y = np.concatenate([f, fa]), np.concatenate([y, ya])
+        weights = np.concatenate([np.full(len(f), 1.0 / len(f)),
+                                  np.full(len(fa), ANCHOR_SHARE / len(fa))])
+    head = fit_head(fit_f, fit_y, prior, l2=l2, weights=weights)
     fitted = float((head.scores(f).argmax(1) == y).mean())
     out.mkdir(parents=True, exist_ok=True)
     for p in files.variants:

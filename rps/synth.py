@@ -138,10 +138,12 @@ def make_background(rng: Rng, h: int, w: int, photos: Sequence[np.ndarray] = (),
 
 # ---- composition ---------------------------------------------------------------------------
 def hand_layer(hand: np.ndarray, alpha: np.ndarray, rng: Rng, h: int, w: int, *,
-               scale: float | None = None, visible: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+               scale: float | None = None, visible: float = 1.0, spread: float = 1.0
+               ) -> tuple[np.ndarray, np.ndarray]:
     """A hand warped into an h x w layer with its alpha (float 0..1): random size, tilt,
     mirror and position, its wrist entering from the bottom (as an arm does) most of the
-    time. ``visible`` < 1 pushes the hand mostly off-frame (used for ``none``)."""
+    time. ``visible`` < 1 pushes the hand mostly off-frame (used for ``none``); ``spread``
+    < 1 narrows position and tilt, as one player sitting in front of one camera."""
     if rng.random() < 0.5:
         hand, alpha = hand[:, ::-1], alpha[:, ::-1]
     # Extend the wrist downwards so a hand lifted into the frame still has an arm below it.
@@ -149,9 +151,10 @@ def hand_layer(hand: np.ndarray, alpha: np.ndarray, rng: Rng, h: int, w: int, *,
     alpha = cv2.copyMakeBorder(alpha, 0, alpha.shape[0] // 2, 0, 0, cv2.BORDER_REPLICATE)
     hs, ws = hand.shape[:2]
     size = (scale or rng.uniform(0.5, 1.0)) * h / (hs / 1.5)
-    angle = rng.normal(0, 15) if rng.random() < 0.85 else rng.uniform(-90, 90)
-    cx = rng.uniform(0.25, 0.75) * w
-    cy = rng.uniform(0.35, 0.65) * h + (1 - visible) * h * 0.9
+    wild = spread >= 1 and rng.random() >= 0.85
+    angle = rng.uniform(-90, 90) if wild else rng.normal(0, 15 * spread)
+    cx = (0.5 + rng.uniform(-0.25, 0.25) * spread) * w
+    cy = (0.5 + rng.uniform(-0.15, 0.15) * spread) * h + (1 - visible) * h * 0.9
     if visible < 1 and rng.random() < 0.5:  # or off a side
         cy, cx = rng.uniform(0.3, 0.7) * h, (-0.35 if rng.random() < 0.5 else 1.35) * w
     m = cv2.getRotationMatrix2D((ws / 2, hs / 3), angle, size)  # pivot near the palm
