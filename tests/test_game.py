@@ -14,14 +14,7 @@ from rps.game import (
 )
 from rps.history import History
 from rps.types import CLASSES, Prediction
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        return self.t
+from tests.fakes import FakeClock
 
 
 def pred(label: str, t: float, conf: float = 0.95) -> Prediction:
@@ -65,7 +58,7 @@ def test_debounce_noise_is_not_a_throw_but_a_steady_hand_is():
     assert r.read(11, 12) is None  # nothing captured in that window
 
 
-def _play_round(game: Game, clock: Clock, throw: str, fps: float = 30) -> None:
+def _play_round(game: Game, clock: FakeClock, throw: str, fps: float = 30) -> None:
     """Advance through countdown and the read window showing ``throw``."""
     t = game.timings
     end = clock.t + 3 * t.beat + t.read + 0.05
@@ -77,7 +70,7 @@ def _play_round(game: Game, clock: Clock, throw: str, fps: float = 30) -> None:
 
 
 def test_round_state_machine_step_by_step():
-    clock = Clock()
+    clock = FakeClock()
     game = Game(clock, first_to=2, rng=random.Random(1))
     assert game.state == State.IDLE
     game.start_round()
@@ -108,7 +101,7 @@ def test_round_state_machine_step_by_step():
 
 
 def test_no_throw_seen_replays_once_then_waits():
-    clock = Clock()
+    clock = FakeClock()
     game = Game(clock, rng=random.Random(2))
     game.start_round()
     _play_round(game, clock, "none")
@@ -119,7 +112,7 @@ def test_no_throw_seen_replays_once_then_waits():
 
 
 def test_a_steady_hand_starts_a_round_only_after_an_empty_view():
-    clock = Clock()
+    clock = FakeClock()
     game = Game(clock, timings=Timings(hand_start=0.5))
     for _ in range(20):
         clock.t += 1 / 30
@@ -145,7 +138,7 @@ def test_a_steady_hand_starts_a_round_only_after_an_empty_view():
 
 
 def test_match_ends_at_first_to_and_records_itself():
-    clock = Clock()
+    clock = FakeClock()
     game = Game(clock, first_to=2, rng=random.Random(3))
     while game.state != State.MATCH_OVER:
         game.start_round()

@@ -3,14 +3,7 @@ import pytest
 
 from rps.metrics import MetricsRecorder, RateWindow
 from rps.types import CLASSES, Frame, LatencyStats, Prediction
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 100.0
-
-    def __call__(self) -> float:
-        return self.t
+from tests.fakes import FakeClock
 
 
 def _pred(t_cap: float, t_done: float, infer_ms: float = 2.0) -> Prediction:

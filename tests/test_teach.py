@@ -12,14 +12,7 @@ from rps.errors import RpsError
 from rps.modelfiles import load_model_files
 from rps.personalize import Head, extract_features, fit_head, personalize, read_head
 from rps.teach import TeachSession, plan
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def __call__(self) -> float:
-        return self.t
+from tests.fakes import FakeClock
 
 
 def test_plan_splits_none_between_empty_view_and_relaxed_hand():
@@ -30,7 +23,7 @@ def test_plan_splits_none_between_empty_view_and_relaxed_hand():
 
 
 def test_session_counts_down_then_records_at_its_rate():
-    clock = Clock()
+    clock = FakeClock(0.0)
     t = TeachSession(clock, per_class=2, rate=5.0, countdown=3.0, classes=("rock", "paper"))
     assert not t.due() and t.seconds_left == 3.0
     clock.t = 3.0

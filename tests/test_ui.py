@@ -111,3 +111,41 @@ def test_teach_mode_records_retrains_and_hot_swaps(app, tmp_path):
         if app.pipe.engine.files.root == app.shipped.root:
             break
     assert app.pipe.engine.files.root == app.shipped.root
+
+
+def test_camera_lost_mid_match_pauses_and_resumes(tiny_model, tmp_path, monkeypatch):
+    import threading
+    import time
+
+    from rps.capture import SyntheticSource
+
+    class Camera(SyntheticSource):
+        live = True
+        dark = threading.Event()
+
+        def read(self):
+            time.sleep(1 / 60)
+            return None if self.dark.is_set() else super().read()
+
+    monkeypatch.setenv("RPS_DATA_DIR", str(tmp_path))
+    cam = Camera(320, 240)
+    pipe = Pipeline(cam, load_model_files(tiny_model)).start()
+    app = App(pipe, history=History(tmp_path / "h.json"), size=(640, 360))
+    try:
+        app.game.start_round()
+        app.step()
+        cam.dark.set()
+        t_end = time.perf_counter() + 4
+        while not app.paused and time.perf_counter() < t_end:
+            app.step()
+        assert app.paused and "Camera lost" in app.game.message
+        assert app.game.state == State.IDLE and app.game.round is None  # round cancelled
+        cam.dark.clear()
+        t_end = time.perf_counter() + 4
+        while app.paused and time.perf_counter() < t_end:
+            app.step()
+        assert not app.paused and "Camera back" in app.game.message
+    finally:
+        app.close()
+        pipe.stop()
+    assert pipe.threads_alive() == []
