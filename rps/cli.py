@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--data", type=Path, default=shared, help="class folders of images")
     train.add_argument("--out", type=Path, default=Path("runs/train"))
     train.add_argument("--weights", help="backbone weights .h5 (default: ../shared/weights, "
-                       "else Keras' imagenet download)")
+                       "else Keras' imagenet download); 'none' for random initialisation")
     train.add_argument("--head-epochs", type=int, default=3)
     train.add_argument("--epochs", type=int, default=24, help="fine-tuning epochs")
     train.add_argument("--batch", type=int, default=32)

@@ -40,17 +40,20 @@ class Head:
         return z / z.sum(axis=1, keepdims=True)
 
 
-def find_head(model: ov.Model) -> tuple[ov.Node, ov.Node]:
-    """The last MatMul (the dense layer) and the Add of its bias."""
+def find_head(model: ov.Model) -> tuple[ov.Node, ov.Node | None]:
+    """The last MatMul (the dense layer) and the Add of its bias (None when the converter
+    folded away an all-zero bias)."""
     matmuls = [op for op in model.get_ordered_ops() if op.get_type_name() == "MatMul"]
     if not matmuls:
         raise ModelError("no dense layer found at the top of the model")
     mm = matmuls[-1]
     adds = [t.get_node() for t in mm.output(0).get_target_inputs()
             if t.get_node().get_type_name() == "Add"]
-    if not adds:
-        raise ModelError("the model's last dense layer has no bias")
-    return mm, adds[0]
+    return mm, (adds[0] if adds else None)
+
+
+def _bias_input(mm: ov.Node, add: ov.Node) -> ov.Input:
+    return next(i for i in add.inputs() if i.get_source_output() != mm.output(0))
 
 
 def _const(node: ov.Node) -> np.ndarray:
@@ -68,8 +71,9 @@ def read_head(model: ov.Model) -> Head:
     w = _const(mm.input(1).get_source_output().get_node())
     if mm.get_attributes().get("transpose_b"):
         w = w.T
-    bias_in = next(i for i in add.inputs() if i.get_source_output() != mm.output(0))
-    return Head(w, _const(bias_in.get_source_output().get_node()).reshape(-1))
+    if add is None:
+        return Head(w, np.zeros(w.shape[1], np.float32))
+    return Head(w, _const(_bias_input(mm, add).get_source_output().get_node()).reshape(-1))
 
 
 def with_head(model: ov.Model, head: Head) -> ov.Model:
@@ -78,7 +82,12 @@ def with_head(model: ov.Model, head: Head) -> ov.Model:
     mm, add = find_head(model)
     w = head.w.T if mm.get_attributes().get("transpose_b") else head.w
     mm.input(1).replace_source_output(ops.constant(np.ascontiguousarray(w, np.float32)).output(0))
-    bias_in = next(i for i in add.inputs() if i.get_source_output() != mm.output(0))
+    if add is None:  # put the bias back in, between the MatMul and its consumers
+        consumers = list(mm.output(0).get_target_inputs())
+        add = ops.add(mm.output(0), ops.constant(np.zeros((1, len(head.b)), np.float32)))
+        for target in consumers:
+            target.replace_source_output(add.output(0))
+    bias_in = _bias_input(mm, add)
     shape = list(bias_in.get_source_output().get_partial_shape().to_shape())
     bias = ops.constant(head.b.reshape(shape).astype(np.float32))
     bias_in.replace_source_output(bias.output(0))

@@ -88,6 +88,10 @@ def train(cfg: TrainConfig) -> dict:
     if not split["train"]:
         raise RpsError(f"{cfg.data}: no training images after the split")
     weights = cfg.weights or (str(SHARED_WEIGHTS) if SHARED_WEIGHTS.is_file() else "imagenet")
+    if weights == "none":  # random initialisation: offline tests, or training from scratch
+        weights = None
+    elif weights != "imagenet" and not Path(weights).is_file():
+        raise RpsError(f"no weights file at {weights}")
     hands = {k: load_hands([s for s in v if s.label != "none"]) for k, v in split.items()}
     rng = np.random.default_rng(cfg.seed + 1000)
     val_x, val_y = make_set(hands["val"] or hands["train"][:64], 60, rng, [])

@@ -15,6 +15,7 @@ from rps.cli import main
 from rps.convert import convert
 from rps.errors import ModelError, RpsError
 from rps.modelfiles import load_model_files
+from rps.train import SHARED_WEIGHTS
 
 keras = pytest.importorskip("keras")
 pytest.importorskip("nncf")
@@ -23,8 +24,10 @@ pytest.importorskip("nncf")
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory, cgi_data) -> Path:
     out = tmp_path_factory.mktemp("train") / "run"
+    weights = SHARED_WEIGHTS if SHARED_WEIGHTS.is_file() else "none"  # never a download
     assert main(["train", "--data", str(cgi_data), "--out", str(out), "--limit", "4",
-                 "--head-epochs", "1", "--epochs", "1", "--batch", "8"]) == 0
+                 "--head-epochs", "1", "--epochs", "1", "--batch", "8",
+                 "--weights", str(weights)]) == 0
     return out
 
 

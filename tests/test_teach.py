@@ -143,3 +143,22 @@ def test_retraining_keeps_the_caller_responsive(tiny_model, tmp_path):
         t_last = now
         ticks += 1
     assert ticks > 5 and max(gaps) < 0.5
+
+
+def test_a_head_without_bias_gets_one(tmp_path):
+    """Converters fold an all-zero bias away; personalization must put one back."""
+    from openvino import opset13 as ops
+
+    from rps.personalize import with_head
+
+    x = ops.parameter([1, 8], ov.Type.f32)
+    mm = ops.matmul(x, ops.constant(np.eye(8, 4, dtype=np.float32)), False, False)
+    model = ov.Model([ops.softmax(mm, 1)], [x])
+    head = read_head(model)
+    assert np.all(head.b == 0)
+    new = Head(head.w * 2, np.arange(4, dtype=np.float32))
+    out = ov.Core().compile_model(with_head(model, new), "CPU",
+                                  {"INFERENCE_PRECISION_HINT": "f32"})
+    f = np.random.default_rng(0).standard_normal((1, 8)).astype(np.float32)
+    assert np.allclose(out(f)[0], new.scores(f), atol=1e-5)
+    assert np.allclose(read_head(with_head(model, new)).b, new.b)
