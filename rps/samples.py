@@ -8,6 +8,7 @@ scaled to [-1, 1].
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -65,3 +66,21 @@ def make_set(hands: Sequence[Hand], n_none: int, rng: np.random.Generator,
         xs.append(to_input(render(item, rng, hands, photos, plain_p, photo_p)))
         ys.append(0 if item is None else item[2])
     return np.stack(xs), np.array(ys)
+
+
+# Grey textures and photos that ship inside scikit-image (its data README gives their
+# public-domain / CC0 sources). The colour photos are held out for evaluation (see
+# rps.evaluate.UNSEEN_PHOTOS) and never used here.
+TRAINING_PHOTOS = ("brick.png", "grass.png", "gravel.png", "camera.png", "coins.png",
+                   "moon.png", "page.png", "text.png", "clock_motion.png")
+
+
+def training_photos() -> list[np.ndarray]:
+    """Real-image backgrounds for training, if scikit-image is installed (else none)."""
+    try:
+        import skimage
+    except ImportError:
+        return []
+    folder = Path(skimage.__file__).parent / "data"
+    photos = [cv2.imread(str(folder / n), cv2.IMREAD_GRAYSCALE) for n in TRAINING_PHOTOS]
+    return [p for p in photos if p is not None]

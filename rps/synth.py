@@ -110,13 +110,47 @@ def _stripes(rng: Rng, h: int, w: int) -> np.ndarray:
     return np.where(t[..., None], a, b).astype(np.float32)
 
 
+def _pink_noise(rng: Rng, h: int, w: int) -> np.ndarray:
+    """1/f noise: the power spectrum of natural photographs, in random colours."""
+    fy = np.fft.fftfreq(h)[:, None]
+    fx = np.fft.rfftfreq(w)[None, :]
+    f = np.sqrt(fx**2 + fy**2)
+    f[0, 0] = 1.0
+    amp = f ** -rng.uniform(1.0, 1.6)
+    chans = []
+    for _ in range(3):
+        phase = rng.uniform(0, 2 * np.pi, amp.shape)
+        chans.append(np.fft.irfft2(amp * np.exp(1j * phase), s=(h, w)))
+    img = np.stack(chans, -1)
+    mix = rng.uniform(0.2, 1.0, (3, 3))  # correlated channels, like real colour
+    img = img @ mix.T
+    img = (img - img.mean()) / (img.std() + 1e-6)
+    return (_colour(rng) + img * rng.uniform(20, 60)).astype(np.float32)
+
+
+def _dead_leaves(rng: Rng, h: int, w: int) -> np.ndarray:
+    """Overlapping shapes with power-law sizes (the 'dead leaves' model of clutter)."""
+    img = np.empty((h, w, 3), np.float32)
+    img[:] = _colour(rng)
+    for _ in range(int(rng.integers(40, 160))):
+        r = int(min(h, w) * 0.5 * rng.uniform(0.02, 1.0) ** 2.5) + 2
+        c = (_colour(rng) * rng.uniform(0.5, 1.1)).tolist()
+        x, y = int(rng.integers(-r, w + r)), int(rng.integers(-r, h + r))
+        if rng.random() < 0.5:
+            cv2.circle(img, (x, y), r, c, -1)
+        else:
+            cv2.rectangle(img, (x - r, y - r), (x + r, y + int(r * rng.uniform(0.3, 2))), c, -1)
+    return cv2.GaussianBlur(img, (0, 0), rng.uniform(0.5, 2.0))
+
+
 def _plain(rng: Rng, h: int, w: int) -> np.ndarray:
     """A studio-white wall like the source renders, so white alone never means a gesture."""
     img = _gradient(rng, h, w) * 0.15 + rng.uniform(190, 250)
     return img.astype(np.float32)
 
 
-GENERATORS = (_gradient, _noise_texture, _shapes, room, room, _stripes, _plain)
+GENERATORS = (_gradient, _noise_texture, _shapes, room, room, _stripes, _plain, _pink_noise,
+              _pink_noise, _dead_leaves, _dead_leaves)
 
 
 def make_background(rng: Rng, h: int, w: int, photos: Sequence[np.ndarray] = (),
@@ -129,6 +163,8 @@ def make_background(rng: Rng, h: int, w: int, photos: Sequence[np.ndarray] = (),
         ch, cw = int(p.shape[0] * s), int(p.shape[1] * s)
         y, x = int(rng.integers(0, p.shape[0] - ch + 1)), int(rng.integers(0, p.shape[1] - cw + 1))
         img = cv2.resize(p[y:y + ch, x:x + cw], (w, h)).astype(np.float32)
+        if img.ndim == 2:  # a grey texture: tint it
+            img = img[..., None] * (0.4 + 0.6 * _colour(rng) / 255.0)
     else:
         img = GENERATORS[int(rng.integers(0, len(GENERATORS)))](rng, h, w)
     if rng.random() < 0.5:

@@ -18,7 +18,7 @@ import numpy as np
 from rps.dataset import Sample, scan, split_by_group
 from rps.errors import RpsError
 from rps.report import classification_report, save_report
-from rps.samples import SIZE, load_hands, make_set, render, to_input
+from rps.samples import SIZE, load_hands, make_set, render, to_input, training_photos
 from rps.types import CLASSES
 
 SHARED_WEIGHTS = Path(__file__).resolve().parent.parent.parent / "shared" / "weights" / \
@@ -100,6 +100,7 @@ def train(cfg: TrainConfig) -> dict:
     history: list[dict] = []
     t0 = time.perf_counter()
     train_hands = hands["train"] + (hands["val"] if cfg.use_val else [])
+    photos = training_photos()
     steps = len(_batches(cfg, train_hands, [], 0))
     # The head learns first on a frozen backbone; then everything but BatchNorm is
     # fine-tuned with a cosine-decaying rate.
@@ -114,7 +115,7 @@ def train(cfg: TrainConfig) -> dict:
         model.compile(keras.optimizers.Adam(lr), "sparse_categorical_crossentropy",
                       metrics=["accuracy"])
         for _ in range(n):
-            h = model.fit(_batches(cfg, train_hands, [], epoch), epochs=1, verbose=0,
+            h = model.fit(_batches(cfg, train_hands, photos, epoch), epochs=1, verbose=0,
                           validation_data=(val_x, val_y), validation_batch_size=64)
             row = {k: float(v[-1]) for k, v in h.history.items()}
             history.append({"epoch": epoch, "phase": name, **row})
