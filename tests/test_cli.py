@@ -66,10 +66,15 @@ def test_devices_lists_cpu_and_virtual_devices():
     assert "CPU" in names and "AUTO" in names and "MULTI:CPU" in names
 
 
-def test_bench_never_imports_tensorflow(tiny_model):
-    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "rps", "bench", "--source",
-                        "synthetic", "--model", str(tiny_model), "--frames", "5", "--quiet"],
-                       capture_output=True, text=True, timeout=60)
+@pytest.mark.parametrize("command", [
+    ["bench", "--source", "synthetic", "--frames", "5", "--quiet"],
+    ["play", "--demo", "--frames", "5", "--mute"],
+])
+def test_play_and_bench_never_import_tensorflow(tiny_model, tmp_path, command):
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
+           "RPS_DATA_DIR": str(tmp_path)}
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "rps", *command, "--model",
+                        str(tiny_model)], capture_output=True, text=True, timeout=60, env=env)
     assert r.returncode == 0, r.stderr[-500:]
     imported = {ln.split("|")[-1].strip().split(".")[0] for ln in r.stderr.splitlines()
                 if ln.startswith("import time:")}
