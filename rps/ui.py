@@ -57,7 +57,6 @@ class App:
         assert engine is not None
         self.core = engine.core
         self.devices = [d.name for d in list_devices(self.core)]
-        self.precisions = list(pipeline.files.variants)
         self.history = history or History()
         self.game = Game(time.perf_counter, first_to=first_to,
                          history=self.history.player_throws())
@@ -124,7 +123,8 @@ class App:
             if i < len(self.devices):
                 self.switch(device=self.devices[i])
         elif key == pygame.K_p:
-            self.switch(precision=self._next(self.precisions, self.precision))
+            variants = list(self.pipe.engine.files.variants)  # type: ignore[union-attr]
+            self.switch(precision=self._next(variants, self.precision))
         elif key == pygame.K_h:
             self.show_hud = not self.show_hud
         elif key == pygame.K_F1 or char == "?":
