@@ -158,3 +158,17 @@ def test_camera_lost_then_back_is_retried_and_reported_as_stalled():
     t0 = time.perf_counter()
     cap.stop()
     assert not cap.alive and time.perf_counter() - t0 < 2
+
+
+def test_auto_source_falls_back_to_the_demo_clip_without_a_camera(capsys):
+    from rps.capture import CameraSource, pick_source
+
+    try:
+        CameraSource(0).close()
+        pytest.skip("this machine has a camera")
+    except SourceError:
+        pass
+    source, note = pick_source("auto")
+    source.close()
+    assert "demo.mp4" in source.name and "No camera found" in note
+    assert "rps play --demo" in capsys.readouterr().err
