@@ -143,22 +143,6 @@ def _dead_leaves(rng: Rng, h: int, w: int) -> np.ndarray:
     return cv2.GaussianBlur(img, (0, 0), rng.uniform(0.5, 2.0))
 
 
-def _textured_leaves(rng: Rng, h: int, w: int) -> np.ndarray:
-    """Dead leaves whose leaves carry texture (1/f noise, gradients), closer to the
-    clutter of a real room than flat shapes."""
-    fills = [_pink_noise(rng, h, w), _gradient(rng, h, w), _noise_texture(rng, h, w)]
-    img = _pink_noise(rng, h, w)
-    for _ in range(int(rng.integers(15, 60))):
-        r = int(min(h, w) * 0.6 * rng.uniform(0.05, 1.0) ** 2) + 3
-        mask = np.zeros((h, w), np.uint8)
-        x, y = int(rng.integers(-r, w + r)), int(rng.integers(-r, h + r))
-        cv2.ellipse(mask, (x, y), (r, int(r * rng.uniform(0.3, 1.5))),
-                    float(rng.uniform(0, 180)), 0, 360, 1, -1)
-        fill = fills[int(rng.integers(0, len(fills)))] * rng.uniform(0.6, 1.2)
-        img = np.where(mask[..., None] > 0, fill, img)
-    return img.astype(np.float32)
-
-
 def _plain(rng: Rng, h: int, w: int) -> np.ndarray:
     """A studio-white wall like the source renders, so white alone never means a gesture."""
     img = _gradient(rng, h, w) * 0.15 + rng.uniform(190, 250)
@@ -166,7 +150,7 @@ def _plain(rng: Rng, h: int, w: int) -> np.ndarray:
 
 
 GENERATORS = (_gradient, _noise_texture, _shapes, room, room, _stripes, _plain, _pink_noise,
-              _dead_leaves, _textured_leaves, _textured_leaves)
+              _pink_noise, _dead_leaves, _dead_leaves)
 
 
 def make_background(rng: Rng, h: int, w: int, photos: Sequence[np.ndarray] = (),

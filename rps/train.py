@@ -47,7 +47,7 @@ class TrainConfig:
     batch: int = 32
     seed: int = 0
     limit: int = 0  # images per class (0 = all), for quick runs and tests
-    none_ratio: float = 0.5  # none scenes per gesture image
+    none_ratio: float = 0.35  # none scenes per gesture image
     use_val: bool = False  # also train on the validation groups (the final, shipped model)
 
 
