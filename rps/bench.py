@@ -82,22 +82,22 @@ def run_one(cfg: BenchConfig, device: str, precision: str, hint: str, nireq: int
         t_start = t_last = time.perf_counter()
         next_tick = t_start + 1.0
         while True:
-            p = pipe.get(0.2)
+            batch = pipe.take(0.2)
             now = time.perf_counter()
             pipe.check()
-            if p is not None:
+            if batch:
                 if first_ms != first_ms:  # NaN: the very first result, kept apart
-                    first_ms = p.infer_ms
+                    first_ms = batch.pop(0).infer_ms
                     t_start = now
-                else:
-                    infer.append(p.infer_ms)
-                    e2e.append(p.latency_ms)
-                    t_last = now
+                infer += [p.infer_ms for p in batch]
+                e2e += [p.latency_ms for p in batch]
+                t_last = now if batch else t_last
             elif pipe.finished:
                 break
             elif source.live and pipe.capture.stalled_for() > cfg.stall_timeout:
                 raise SourceError(f"{source.name} stopped delivering frames")
             if cfg.frames and len(infer) + 1 >= cfg.frames:
+                del infer[cfg.frames - 1:], e2e[cfg.frames - 1:]
                 break
             if not cfg.frames and now - t_start >= cfg.seconds:
                 break

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections import deque
 from pathlib import Path
 from typing import Protocol
 
@@ -237,7 +238,8 @@ class CaptureThread:
     """Reads a source on its own thread and hands the newest frame to one consumer.
 
     ``paced``: non-live sources are played at their frame rate, as a camera would deliver them;
-    otherwise as fast as the consumer takes them. ``loop`` rewinds files at their end.
+    otherwise as fast as the consumer takes them, every frame in order, a few read ahead so
+    the consumer never waits on a hand-over. ``loop`` rewinds files at their end.
     A live source that stops delivering is retried; ``stalled_for()`` tells for how long.
     """
 
@@ -253,7 +255,9 @@ class CaptureThread:
         self.finished = False
         self.error: Exception | None = None
         self._cond = threading.Condition()
-        self._slot: Frame | None = None
+        self._max_mode = not paced and not source.live
+        self._depth = 4 if self._max_mode else 1
+        self._frames: deque[Frame] = deque()
         self._stop = threading.Event()
         self._last_frame_t = time.perf_counter()
         self._thread = threading.Thread(target=self._run, name="rps-capture", daemon=True)
@@ -279,26 +283,32 @@ class CaptureThread:
         return time.perf_counter() - self._last_frame_t
 
     def get(self, timeout: float = 0.1) -> Frame | None:
-        """The newest frame not yet taken, or None if none came within ``timeout``."""
+        """The newest frame not yet taken (in max mode: the next one in order), or None if
+        none came within ``timeout``."""
         with self._cond:
-            if self._slot is None:
+            if not self._frames:
                 self._cond.wait_for(
-                    lambda: self._slot is not None or self.finished or self._stop.is_set(),
+                    lambda: bool(self._frames) or self.finished or self._stop.is_set(),
                     timeout,
                 )
-            frame, self._slot = self._slot, None
-            self._cond.notify_all()  # wakes a capture thread waiting in max mode
+            if not self._frames:
+                return None
+            frame = self._frames.popleft()
+            if self._max_mode:
+                self._cond.notify_all()  # room for the reader again
         return frame
 
     def _put(self, frame: Frame) -> None:
         with self._cond:
-            if not self.paced and not self.source.live:
-                self._cond.wait_for(lambda: self._slot is None or self._stop.is_set())
-            if self._slot is not None:
+            if self._max_mode:
+                self._cond.wait_for(lambda: len(self._frames) < self._depth
+                                    or self._stop.is_set())
+            elif self._frames:  # the engine has not taken it: replace it, count the drop
+                self._frames.clear()
                 self.dropped += 1
                 if self.metrics:
                     self.metrics.on_drop()
-            self._slot = frame
+            self._frames.append(frame)
             self._cond.notify_all()
 
     def _run(self) -> None:

@@ -105,6 +105,10 @@ class Pipeline:
         assert self.engine is not None
         return self._record(self.engine.get(timeout))
 
+    def take(self, timeout: float | None = None) -> list[Prediction]:
+        assert self.engine is not None
+        return [self._record(p) for p in self.engine.take(timeout)]  # type: ignore[misc]
+
     def poll(self) -> list[Prediction]:
         assert self.engine is not None
         return [self._record(p) for p in self.engine.poll()]  # type: ignore[misc]
