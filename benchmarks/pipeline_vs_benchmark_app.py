@@ -14,27 +14,15 @@ pure inference median (same run). Target: at most 2 ms.
 from __future__ import annotations
 
 import argparse
-import re
-import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import openvino as ov
-from _common import rps_bench, summary
+from _common import benchmark_app, rps_bench, summary
 
 from rps.engine import prepare_model
 from rps.modelfiles import load_model_files
-
-
-def benchmark_app(xml: Path, seconds: float, precision: str) -> float:
-    exe = shutil.which("benchmark_app") or str(Path(sys.executable).parent / "benchmark_app")
-    cmd = [exe, "-m", str(xml), "-d", "CPU", "-hint", "throughput", "-t", str(int(seconds))]
-    if precision == "FP32":
-        cmd += ["-infer_precision", "f32"]  # rps runs FP32 in f32 too
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    return float(re.search(r"Throughput:\s+([\d.]+)\s+FPS", out).group(1))
 
 
 def main() -> int:

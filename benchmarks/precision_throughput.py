@@ -12,24 +12,17 @@ FP32 runs in exact f32 (as `rps play` does); FP16 and INT8 at the device's defau
 from __future__ import annotations
 
 import argparse
-import re
-import subprocess
 import sys
 from pathlib import Path
 
-from _common import ROOT, rps_bench, summary
+from _common import ROOT, benchmark_app, rps_bench, summary
 
 PRECISIONS = ("FP32", "FP16", "INT8")
 
 
 def network_only(model: Path, precision: str, seconds: float) -> float:
-    cmd = [str(Path(sys.executable).parent / "benchmark_app"), "-m",
-           str(model / precision / "model.xml"), "-d", "CPU", "-hint", "throughput",
-           "-t", str(int(seconds)), "-shape", "[1,224,224,3]"]
-    if precision == "FP32":
-        cmd += ["-infer_precision", "f32"]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    return float(re.search(r"Throughput:\s+([\d.]+)\s+FPS", out).group(1))
+    return benchmark_app(model / precision / "model.xml", seconds, precision,
+                         "-shape", "[1,224,224,3]")
 
 
 def main() -> int:

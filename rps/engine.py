@@ -247,10 +247,7 @@ class Engine:
 
     def poll(self) -> list[Prediction]:
         """Every prediction ready now, in order, without waiting."""
-        with self._cond:
-            out = list(self._out)
-            self._out.clear()
-            return out
+        return self.take(0)
 
     @property
     def undelivered(self) -> int:

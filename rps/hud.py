@@ -110,7 +110,7 @@ def score_bar(surf: pygame.Surface, fonts: Fonts, score: dict, first_to: int) ->
 
 
 def throw_art(surf: pygame.Surface, move: str | None, centre: tuple[int, int],
-              size: int, colour=WHITE) -> None:
+              size: int, colour=WHITE, font: pygame.font.Font | None = None) -> None:
     """Simple, unmistakable icons: a fist, an open sheet, a pair of scissors."""
     x, y = centre
     r = size // 2
@@ -134,7 +134,7 @@ def throw_art(surf: pygame.Surface, move: str | None, centre: tuple[int, int],
             pygame.draw.line(surf, colour, (x + sign * r // 5, y + r // 4),
                              (x - sign * r // 2, y - r), 9)
     else:
-        text(surf, pygame.font.Font(None, size), "?", centre, GREY, anchor="center")
+        text(surf, font or pygame.font.Font(None, size), "?", centre, GREY, anchor="center")
 
 
 def countdown(surf: pygame.Surface, fonts: Fonts, word: str, number: int) -> None:
@@ -154,7 +154,7 @@ def reveal(surf: pygame.Surface, fonts: Fonts, player: str | None, computer: str
         card.center = (cx, h // 2 + 20)
         panel(surf, card, 190)
         text(surf, fonts.body, who, (cx, card.y + 10), anchor="midtop")
-        throw_art(surf, move, (cx, card.centery + 10), size)
+        throw_art(surf, move, (cx, card.centery + 10), size, font=fonts.huge)
         text(surf, fonts.body, move or "-", (cx, card.bottom - 8), anchor="midbottom")
     if result:
         colour = {"win": GOOD, "lose": BAD}.get(result, WHITE)

@@ -77,8 +77,9 @@ class App:
         self.running = True
         self.paused = False
         self.last: Prediction | None = None
-        self._frame_seq = -1
+        self._frame_key: tuple[int, tuple[int, int]] = (-1, (0, 0))  # seq, window size
         self._frame_surf: pygame.Surface | None = None
+        self._device_names: dict[str, str] = {}
         self.toasts: deque[tuple[float, str]] = deque(maxlen=3)
         self.frame_ms: deque[float] = deque(maxlen=10000)  # display frame times
         self._t_last = time.perf_counter()
@@ -153,6 +154,12 @@ class App:
     @property
     def precision(self) -> str:
         return self.pipe.engine.ring.precision  # type: ignore[union-attr]
+
+    def _device_name(self) -> str:
+        """The HUD label, asked of OpenVINO once per device rather than every frame."""
+        if self.device not in self._device_names:
+            self._device_names[self.device] = short_name(self.core, self.device)
+        return self._device_names[self.device]
 
     def switch(self, device: str | None = None, precision: str | None = None) -> None:
         """Compile in the background; the HUD changes when the new one serves."""
@@ -280,14 +287,15 @@ class App:
         screen.fill(hud.DARK)
         frame: Frame | None = self.pipe.latest
         if frame is not None:
-            if frame.seq != self._frame_seq:
-                self._frame_seq, self._frame_surf = frame.seq, hud.frame_surface(frame.image)
-            src = self._frame_surf
-            rect = hud.letterbox(src.get_size(), screen.get_size())
-            screen.blit(pygame.transform.smoothscale(src, rect.size), rect.topleft)
+            rect = hud.letterbox((frame.image.shape[1], frame.image.shape[0]), screen.get_size())
+            if (frame.seq, rect.size) != self._frame_key:  # the camera is slower than 60 fps
+                self._frame_key = (frame.seq, rect.size)
+                self._frame_surf = pygame.transform.smoothscale(
+                    hud.frame_surface(frame.image), rect.size)
+            screen.blit(self._frame_surf, rect.topleft)
         if self.show_hud:
             hud.hud(screen, fonts, self.pipe.metrics.snapshot(),
-                    short_name(self.core, self.device), self.precision,
+                    self._device_name(), self.precision,
                     self.pipe.engine.files.name, self.last,  # type: ignore[union-attr]
                     g.opponent.name)
         hud.score_bar(screen, fonts, g.score, g.first_to)
