@@ -9,9 +9,11 @@ empty room) are written as a recording and fed to `rps personalize`; accuracy is
 on the other frames of that room and on the original held-out renders, for the shipped and
 the personal model, through the real engine (preprocessing in the IR, FP32).
 Targets: personal >= 98% on the room, at most 2 points lost on the original set,
-retraining <= 10 s. `--rooms all` repeats it in every unseen photo.
+retraining <= 10 s. `--rooms all` repeats it in every unseen photo, `--seeds 0,1,2` with
+other draws of hands, placements and taught frames.
 
     python benchmarks/personalize_shift.py [--model models/rps-mobilenet] [--rooms all]
+        [--seeds 0,1,2]
 """
 
 from __future__ import annotations
@@ -77,8 +79,8 @@ def accuracy(model_dir: Path, frames: list[np.ndarray], labels: list[int]) -> fl
 
 
 def run_room(name: str, photo: np.ndarray, model: Path, per_class: int, spread: float,
-             plain: tuple[list[np.ndarray], list[int]]) -> dict:
-    rng = np.random.default_rng(0)
+             plain: tuple[list[np.ndarray], list[int]], seed: int) -> dict:
+    rng = np.random.default_rng(seed)
     frames, labels = make_room(rng, photo, spread)
     teach, rest = [], []
     taken = dict.fromkeys(range(len(CLASSES)), 0)
@@ -112,6 +114,7 @@ def main() -> int:
     ap.add_argument("--per-class", type=int, default=30)
     ap.add_argument("--spread", type=float, default=0.4)
     ap.add_argument("--rooms", choices=("coffee", "all"), default="coffee")
+    ap.add_argument("--seeds", default="0", help="comma-separated room draws")
     args = ap.parse_args()
     test = split_by_group(scan(DATA))["test"]
     plain = ([cv2.resize(img, (W, H)) for img, _, _ in load_hands(test)],
@@ -119,17 +122,21 @@ def main() -> int:
     photos = dict(zip(UNSEEN_PHOTOS, unseen_photos(), strict=True))
     names = [n for n in UNSEEN_PHOTOS if args.rooms == "all" or n.startswith("coffee")]
     print(f"{len(plain[0])} original held-out renders; {args.per_class} frames per class taught")
-    print(f"{'room':<22}{'shipped room':>13}{'personal room':>14}{'shipped orig':>13}"
+    print(f"{'room':<22}{'seed':>5}{'shipped room':>13}{'personal room':>14}{'shipped orig':>13}"
           f"{'personal orig':>14}{'retrain s':>10}")
     ok = True
-    for name in names:
-        r = run_room(name, photos[name], args.model, args.per_class, args.spread, plain)
+    met = 0
+    runs = [(n, int(s)) for n in names for s in args.seeds.split(",")]
+    for name, seed in runs:
+        r = run_room(name, photos[name], args.model, args.per_class, args.spread, plain, seed)
         drop = (r["shipped"][1] - r["personal"][1]) * 100
         good = r["personal"][0] >= 0.98 and drop <= 2.0 and r["seconds"] <= 10
         ok &= good or not name.startswith("coffee")
-        print(f"{name:<22}{r['shipped'][0]:>13.2%}{r['personal'][0]:>14.2%}"
+        met += good
+        print(f"{name:<22}{seed:>5}{r['shipped'][0]:>13.2%}{r['personal'][0]:>14.2%}"
               f"{r['shipped'][1]:>13.2%}{r['personal'][1]:>14.2%}{r['seconds']:>10.1f}"
               f"  {'meets' if good else 'misses'} the targets")
+    print(f"{met} of {len(runs)} runs meet the targets")
     print("PASS" if ok else "FAIL", "(the coffee room is the target; others are reported)")
     return 0 if ok else 1
 

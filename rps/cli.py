@@ -129,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     per.add_argument("--data", type=Path, help="recording (default: the user data folder)")
     per.add_argument("--model", type=Path, help="model to start from (default: shipped)")
     per.add_argument("--out", type=Path, help="default: the user models folder")
-    per.add_argument("--l2", type=float, default=1e-2, help="pull towards the shipped head")
+    per.add_argument("--l2", type=float, default=1e-3, help="pull towards the shipped head")
     return parser
 
 

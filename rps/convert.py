@@ -124,10 +124,11 @@ def _looks_plain(img: np.ndarray) -> bool:
     return float(border.mean()) > 200 and float(border.std()) < 30
 
 
-def calibration_set(data: Path, n: int = 300, seed: int = 0, split: str = "train"
-                    ) -> tuple[np.ndarray, np.ndarray]:
+def calibration_set(data: Path, n: int = 300, seed: int = 0, split: str = "train",
+                    plain_p: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
     """Network inputs and labels from a class-folder dataset. Renders on white are
-    composited onto generated backgrounds (as in training); real frames are used as is."""
+    composited onto generated backgrounds (as in training; ``plain_p`` of them stay on
+    white); real frames are used as is."""
     import cv2
 
     samples = scan(data)
@@ -138,7 +139,7 @@ def calibration_set(data: Path, n: int = 300, seed: int = 0, split: str = "train
     first = cv2.imread(str(pick[0].path))
     if first is not None and _looks_plain(first):
         hands = load_hands([s for s in pick if s.label != "none"][: int(n * 0.75)])
-        return make_set(hands, n - len(hands), rng, [])
+        return make_set(hands, n - len(hands), rng, [], plain_p=plain_p)
     xs, ys = [], []
     for s in pick:
         img = cv2.imread(str(s.path))
@@ -195,12 +196,14 @@ def convert(src_path: Path, out: Path, *, labels: Path | None = None,
     out.mkdir(parents=True, exist_ok=True)
     if "INT8" in precisions and calib is None:
         raise RpsError("INT8 needs calibration images: pass --calib DATA_DIR")
-    x = y = None
+    x = None
     if calib is not None:
-        x, y = calibration_set(calib, calib_size)
+        x, _ = calibration_set(calib, calib_size)
         from rps.personalize import save_anchors
 
-        save_anchors(out, model, x, y)  # for `rps personalize` to rehearse
+        # For `rps personalize` to rehearse; more of the original renders than in
+        # calibration, so that a player's room does not pull the head off them.
+        save_anchors(out, model, *calibration_set(calib, 450, seed=2, plain_p=0.4))
     written = {}
     for p in precisions:
         target = model

@@ -1,11 +1,14 @@
 """`rps personalize`: refit the model's head on the player's own frames, without TensorFlow.
 
 The shipped IR is cut below its last dense layer to give the backbone's pooled features
-(OpenVINO does the feature extraction); a softmax regression is fitted on them with numpy,
-starting from the shipped head and pulled towards it (an L2 prior), so classes the player
-did not record keep working. The new weights replace the head's constants in each
-precision's IR (the INT8 model keeps its head in float for exactly this), and the result is
-written as a model folder the engine can hot-swap to.
+(OpenVINO does the feature extraction, of each frame and of a few shifted / tilted /
+mirrored / relit copies, because 30 frames of a hand held still say little about where the
+next throw lands); a softmax regression is fitted on them with numpy, starting from the
+shipped head and pulled towards it (an L2 prior) while rehearsing stored features of the
+original data, so classes the player did not record keep working. The new weights
+replace the head's constants in each precision's IR (the INT8 model keeps its head in
+float for exactly this), and the result is written as a model folder the engine can
+hot-swap to.
 """
 
 from __future__ import annotations
@@ -123,7 +126,20 @@ def extract_features(files: ModelFiles, images: list[np.ndarray], core: ov.Core,
     return np.stack(feats)  # type: ignore[arg-type]
 
 
-def fit_head(f: np.ndarray, y: np.ndarray, prior: Head, l2: float = 1e-2, steps: int = 400,
+def augment(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A copy of a frame as the next throw might look: hand a little elsewhere, tilted,
+    nearer or further, other hand, other exposure (one warp and one saturating blend)."""
+    h, w = img.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), rng.uniform(-10, 10), rng.uniform(0.9, 1.1))
+    m[:, 2] += (rng.uniform(-0.08, 0.08) * w, rng.uniform(-0.08, 0.08) * h)
+    if rng.random() < 0.5:  # mirror: x -> w - 1 - x after the warp
+        m[0] = -m[0]
+        m[0, 2] += w - 1
+    out = cv2.warpAffine(img, m, (w, h), borderMode=cv2.BORDER_REFLECT)
+    return cv2.addWeighted(out, rng.uniform(0.8, 1.2), out, 0.0, rng.uniform(-15, 15))
+
+
+def fit_head(f: np.ndarray, y: np.ndarray, prior: Head, l2: float = 1e-3, steps: int = 1000,
              lr: float = 0.05, weights: np.ndarray | None = None) -> Head:
     """Softmax regression by full-batch Adam, pulled towards ``prior`` by an L2 penalty;
     ``weights`` weighs each sample (they are normalised to sum to one)."""
@@ -144,7 +160,8 @@ def fit_head(f: np.ndarray, y: np.ndarray, prior: Head, l2: float = 1e-2, steps:
     return Head(w, b)
 
 
-ANCHOR_SHARE = 0.5  # weight of the original data against the player's, in the fit
+ANCHOR_SHARE = 1.0  # weight of the original data against the player's, in the fit
+COPIES = 16  # augmented copies of each recorded frame
 
 
 def save_anchors(files_root: Path, model: ov.Model, x: np.ndarray, y: np.ndarray) -> Path:
@@ -184,8 +201,8 @@ def load_images(data: Path, labels: tuple[str, ...]) -> tuple[list[np.ndarray], 
     return images, np.array([labels.index(s.label) for s in samples])
 
 
-def personalize(data: Path, model: Path | None, out: Path, *, l2: float = 1e-2,
-                core: ov.Core | None = None) -> dict:
+def personalize(data: Path, model: Path | None, out: Path, *, l2: float = 1e-3,
+                copies: int = COPIES, core: ov.Core | None = None) -> dict:
     """Fit a personal head on ``data`` and write ``out`` with each precision of ``model``."""
     t0 = time.perf_counter()
     files = load_model_files(model)
@@ -193,17 +210,23 @@ def personalize(data: Path, model: Path | None, out: Path, *, l2: float = 1e-2,
     images, y = load_images(data, files.labels)
     base = read_ir(core, files.xml("FP32"))
     prior = read_head(base)
-    f = extract_features(files, images, core)
+    # Shrunk to the network's input as the engine does (squashed, linear), so that the
+    # copies cost a tenth of a full frame's warp.
+    size = int(files.metadata.get("input", {}).get("size", [224])[0])
+    images = [cv2.resize(img, (size, size), interpolation=cv2.INTER_LINEAR) for img in images]
+    rng = np.random.default_rng(0)
+    extra = [augment(img, rng) for img in images for _ in range(copies)]
+    f = extract_features(files, images + extra, core)
     t_features = time.perf_counter() - t0
-    fit_f, fit_y, weights = f, y, None
+    fit_f, fit_y, weights = f, np.concatenate([y, np.repeat(y, copies)]), None
     anchors = load_anchors(files)
     if anchors is not None:  # rehearse the original data so its classes stay put
         fa, ya = anchors
-        fit_f, fit_y = np.concatenate([f, fa]), np.concatenate([y, ya])
+        fit_f, fit_y = np.concatenate([f, fa]), np.concatenate([fit_y, ya])
         weights = np.concatenate([np.full(len(f), 1.0 / len(f)),
                                   np.full(len(fa), ANCHOR_SHARE / len(fa))])
     head = fit_head(fit_f, fit_y, prior, l2=l2, weights=weights)
-    fitted = float((head.scores(f).argmax(1) == y).mean())
+    fitted = float((head.scores(f[:len(y)]).argmax(1) == y).mean())
     out.mkdir(parents=True, exist_ok=True)
     for p in files.variants:
         (out / p).mkdir(exist_ok=True)

@@ -10,7 +10,7 @@ from rps.capture import SyntheticSource
 from rps.collect import Recorder, collect
 from rps.errors import RpsError
 from rps.modelfiles import load_model_files
-from rps.personalize import Head, extract_features, fit_head, personalize, read_head
+from rps.personalize import Head, augment, extract_features, fit_head, personalize, read_head
 from rps.teach import TeachSession, plan
 from tests.fakes import FakeClock
 
@@ -110,6 +110,22 @@ def test_fit_head_learns_a_separable_problem_and_respects_the_prior():
     assert (free.scores(f).argmax(1) == y).mean() > 0.9
     tight = fit_head(f, y, prior, l2=100.0, steps=500)
     assert np.abs(tight.w).max() < np.abs(free.w).max() / 10
+
+
+def test_augmented_copies_move_mirror_and_relight_the_frame():
+    img = np.zeros((224, 224, 3), np.uint8)
+    img[80:144, 20:60] = 200  # a bright block on the left
+    rng = np.random.default_rng(0)
+    copies = [augment(img, rng) for _ in range(200)]
+    assert all(c.shape == img.shape and c.dtype == np.uint8 for c in copies)
+    left = [c[:, :112].sum() > c[:, 112:].sum() for c in copies]
+    assert 0.35 < np.mean(left) < 0.65  # about half are the other hand
+    kept = [c for c, is_left in zip(copies, left, strict=True) if is_left]
+    cols = [np.nonzero(c.max(axis=(0, 2)) > 100)[0] for c in kept]
+    assert len({(x[0], x[-1]) for x in cols}) > 10  # moved and resized, not one copy
+    assert all(abs(x.mean() - 40) < 30 for x in cols)  # but still near where it was
+    peaks = {int(c.max()) for c in copies}
+    assert min(peaks) < 190 and max(peaks) > 210  # exposure varies
 
 
 @pytest.mark.parametrize(("make", "message"), [
