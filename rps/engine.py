@@ -74,7 +74,7 @@ def embed_preprocessing(model: ov.Model, files: ModelFiles, frame_hw: tuple[int,
     if shape.rank.get_length() != 4:
         raise ModelError(f"{files.root}: expected a 4-D image input, found {shape}")
     nchw = shape[1].is_static and shape[1].get_length() == 3
-    size = int(files.metadata.get("input", {}).get("size", [224])[0])
+    size = files.input_size
     dims = [1, 3, size, size] if nchw else [1, size, size, 3]
     for i in (2, 3) if nchw else (1, 2):  # keep static spatial dims the model declares
         if shape[i].is_static:

@@ -41,6 +41,11 @@ class ModelFiles:
     def name(self) -> str:
         return str(self.metadata.get("name") or self.root.name)
 
+    @property
+    def input_size(self) -> int:
+        """The network's square input side (metadata, else MobileNet's 224)."""
+        return int(self.metadata.get("input", {}).get("size", [224])[0])
+
     def xml(self, precision: str) -> Path:
         precision = precision.upper()
         if precision not in self.variants:

@@ -212,8 +212,8 @@ def personalize(data: Path, model: Path | None, out: Path, *, l2: float = 1e-3,
     prior = read_head(base)
     # Shrunk to the network's input as the engine does (squashed, linear), so that the
     # copies cost a tenth of a full frame's warp.
-    size = int(files.metadata.get("input", {}).get("size", [224])[0])
-    images = [cv2.resize(img, (size, size), interpolation=cv2.INTER_LINEAR) for img in images]
+    size = (files.input_size,) * 2
+    images = [cv2.resize(img, size, interpolation=cv2.INTER_LINEAR) for img in images]
     rng = np.random.default_rng(0)
     extra = [augment(img, rng) for img in images for _ in range(copies)]
     f = extract_features(files, images + extra, core)
