@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 from rps.capture import SyntheticSource
-from rps.modelfiles import load_model_files
 from rps.pipeline import Pipeline
+from rps.recognizers.cnn import load_cnn
 
 
 def first_result_after_switch(pipe: Pipeline, device: str, timeout: float = 10) -> float:
@@ -41,7 +41,7 @@ def main() -> int:
     ap.add_argument("--model", default=None)
     ap.add_argument("--repeats", type=int, default=5)
     args = ap.parse_args()
-    files = load_model_files(args.model)
+    files = load_cnn(args.model)
     cache = Path(tempfile.mkdtemp(prefix="rps-cache-"))
     for device in ("CPU", "AUTO"):  # warm the cache for both devices
         pipe = Pipeline(SyntheticSource(count=3), files, device, cache_dir=cache).start()

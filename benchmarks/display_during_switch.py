@@ -17,18 +17,17 @@ import argparse
 import os
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
+from rps.app.window import App
 from rps.capture import open_source
-from rps.history import History
-from rps.modelfiles import load_model_files
+from rps.game.history import History
 from rps.pipeline import Pipeline
-from rps.ui import App
+from rps.recognizers.cnn import load_cnn
 
 
 def stretch(app: App, frames: int, switch_every: float = 0.0) -> tuple[list[float], int]:
@@ -46,16 +45,15 @@ def stretch(app: App, frames: int, switch_every: float = 0.0) -> tuple[list[floa
 
 def retrain_stretch(app: App, tmp: Path) -> tuple[list[float], float]:
     """Record 30 frames per class from the clip, then retrain as teach mode does."""
-    app.recorder.root = tmp / "recording"
+    app.teacher.recorder.root = tmp / "recording"
     for label in ("none", "rock", "paper", "scissors"):
         for _ in range(30):
             app.step()
-            app.recorder.save(label, app.pipe.latest.image)
+            app.teacher.recorder.save(label, app.pipe.latest.image)
     app.frame_ms.clear()
     t0 = time.perf_counter()
-    app._retrain = threading.Thread(target=app._retrain_run, daemon=True)
-    app._retrain.start()
-    while app._retrain is not None:
+    app.teacher.retrain()
+    while app.teacher.retraining:
         app.step()
     seconds = time.perf_counter() - t0
     for _ in range(30):  # and the swap to the personal model
@@ -70,7 +68,7 @@ def main() -> int:
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="rps-ui-"))
     os.environ["RPS_DATA_DIR"] = str(tmp)
-    pipe = Pipeline(open_source("demo"), load_model_files(args.model), loop=True,
+    pipe = Pipeline(open_source("demo"), load_cnn(args.model), loop=True,
                     cache_dir=tmp / "cold-cache")
     with pipe:
         app = App(pipe, history=History(tmp / "history.json"))

@@ -27,13 +27,13 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from rps.dataset import scan, split_by_group
-from rps.engine import Engine
-from rps.evaluate import UNSEEN_PHOTOS, unseen_photos
-from rps.modelfiles import load_model_files
-from rps.personalize import personalize
-from rps.samples import load_hands
-from rps.synth import blend, hand_layer
+from rps.inference.engine import Engine
+from rps.modeltools.dataset import scan, split_by_group
+from rps.modeltools.evaluate import UNSEEN_PHOTOS, unseen_photos
+from rps.modeltools.personalize import personalize
+from rps.modeltools.samples import load_hands
+from rps.modeltools.synth import blend, hand_layer
+from rps.recognizers.cnn import load_cnn
 from rps.types import CLASSES, Frame
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +67,7 @@ def make_room(rng: np.random.Generator, photo: np.ndarray, spread: float = 0.4
 
 
 def accuracy(model_dir: Path, frames: list[np.ndarray], labels: list[int]) -> float:
-    engine = Engine(load_model_files(model_dir), frame_hw=frames[0].shape[:2],
+    engine = Engine(load_cnn(model_dir), frame_hw=frames[0].shape[:2],
                     hint="THROUGHPUT")
     for i, f in enumerate(frames):
         engine.submit(Frame(i, 0.0, f))

@@ -21,8 +21,8 @@ from pathlib import Path
 import openvino as ov
 from _common import benchmark_app, rps_bench, summary
 
-from rps.engine import prepare_model
-from rps.modelfiles import load_model_files
+from rps.inference.modelfiles import load_model_files
+from rps.recognizers.cnn import prepare_model
 
 
 def main() -> int:

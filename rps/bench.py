@@ -17,9 +17,8 @@ from pathlib import Path
 
 from rps.capture import open_source
 from rps.errors import SourceError
-from rps.modelfiles import ModelFiles
 from rps.pipeline import Pipeline
-from rps.types import LatencyStats
+from rps.types import LatencyStats, RecognizerModel
 
 
 @dataclass
@@ -49,7 +48,7 @@ class BenchResult:
 @dataclass
 class BenchConfig:
     source: str
-    files: ModelFiles
+    model: RecognizerModel
     devices: list[str]
     precisions: list[str]
     hints: list[str]
@@ -70,7 +69,7 @@ def run_one(cfg: BenchConfig, device: str, precision: str, hint: str, nireq: int
             api: str) -> tuple[BenchResult, list]:
     """One measured run; returns its result and the per-layer counters (if asked for)."""
     source = open_source(cfg.source, fps=cfg.fps)
-    pipe = Pipeline(source, cfg.files, device, precision, paced=cfg.paced, loop=cfg.loop,
+    pipe = Pipeline(source, cfg.model, device, precision, paced=cfg.paced, loop=cfg.loop,
                     max_frames=cfg.frames, hint=hint, nireq=nireq, sync=(api == "sync"),
                     perf_counters=cfg.perf_counters, cache_dir=cfg.cache_dir)
     infer, e2e = [], []

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from rps.errors import RpsError
+from rps.inference.modelfiles import SHARED
 
 PRECISION_CHOICES = ("FP32", "FP16", "INT8")
 HINT_CHOICES = ("LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT")
@@ -79,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--frames", type=int, default=0, help="quit after this many frames")
     play.add_argument("--fullscreen", action="store_true")
     play.add_argument("--mute", action="store_true")
-    shared = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "rps-cgi"
+    shared = SHARED / "data" / "rps-cgi"
     train = sub.add_parser("train", help="train the gesture model (needs the train extra)")
     train.add_argument("--data", type=Path, default=shared, help="class folders of images")
     train.add_argument("--out", type=Path, default=Path("runs/train"))
@@ -134,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
-    from rps.collect import Recorder, collect
+    from rps.modeltools.collect import Recorder, collect
 
     recorder = Recorder(args.out)
     if args.clear:
@@ -150,8 +151,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 
 def cmd_personalize(args: argparse.Namespace) -> int:
-    from rps.collect import default_recordings, personal_models
-    from rps.personalize import personalize
+    from rps.modeltools.collect import default_recordings, personal_models
+    from rps.modeltools.personalize import personalize
 
     personalize(args.data or default_recordings(), args.model, args.out or personal_models(),
                 l2=args.l2)
@@ -159,7 +160,7 @@ def cmd_personalize(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from rps.train import TrainConfig, train
+    from rps.modeltools.train import TrainConfig, train
 
     train(TrainConfig(data=args.data, out=args.out, weights=args.weights,
                       head_epochs=args.head_epochs, epochs=args.epochs, batch=args.batch,
@@ -168,7 +169,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    from rps.convert import convert
+    from rps.modeltools.convert import convert
 
     convert(args.source, args.out, labels=args.labels, precisions=tuple(args.precision),
             calib=args.calib, accuracy_control=args.accuracy_control, credit=args.credit,
@@ -177,7 +178,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from rps.evaluate import evaluate
+    from rps.modeltools.evaluate import evaluate
 
     evaluate(args.data, args.model, args.keras, args.out, runs=args.runs,
              backgrounds=args.backgrounds, limit=args.limit, device=args.device)
@@ -187,7 +188,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_devices(args: argparse.Namespace) -> int:
     import openvino as ov
 
-    from rps.devices import list_devices
+    from rps.inference.devices import list_devices
 
     core = ov.Core()
     for d in list_devices(core):
@@ -197,10 +198,10 @@ def cmd_devices(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from rps.bench import BenchConfig, run
-    from rps.modelfiles import load_model_files
+    from rps.recognizers import load_recognizer
 
     cfg = BenchConfig(
-        source="demo" if args.demo else args.source, files=load_model_files(args.model),
+        source="demo" if args.demo else args.source, model=load_recognizer("cnn", args.model),
         devices=args.device, precisions=args.precision, hints=args.hint, nireqs=args.nireq,
         apis=args.api, seconds=args.seconds, frames=args.frames, paced=not args.max,
         loop=not args.no_loop, fps=args.fps, perf_counters=args.pc, cache_dir=cache_dir(args),
@@ -211,7 +212,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
-    from rps.ui import play
+    from rps.app.play import play
 
     return play(args, cache_dir(args))
 

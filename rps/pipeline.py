@@ -1,4 +1,4 @@
-"""capture -> engine, wired: a capture thread, the engine, and a pump thread between them.
+"""capture -> inference, wired: a capture thread, the engine, and a pump thread between them.
 
 The pump takes the newest frame and submits it; it blocks only while every infer request
 is busy, which is exactly when the capture thread should be replacing (dropping) frames.
@@ -11,17 +11,16 @@ import threading
 from pathlib import Path
 
 from rps.capture import CaptureThread, FrameSource
-from rps.engine import Engine
 from rps.errors import RpsError, SourceError
-from rps.metrics import MetricsRecorder
-from rps.modelfiles import ModelFiles
-from rps.types import Frame, Prediction
+from rps.inference.engine import Engine
+from rps.inference.metrics import MetricsRecorder
+from rps.types import Frame, Prediction, RecognizerModel
 
 
 class Pipeline:
     """Owns the threads of one run; ``stop()`` joins them all."""
 
-    def __init__(self, source: FrameSource, files: ModelFiles, device: str = "CPU",
+    def __init__(self, source: FrameSource, model: RecognizerModel, device: str = "CPU",
                  precision: str = "FP32", *, paced: bool = True, loop: bool = False,
                  max_frames: int = 0, hint: str = "LATENCY", nireq: int = 0, sync: bool = False,
                  perf_counters: bool = False, cache_dir: Path | None = None,
@@ -31,7 +30,7 @@ class Pipeline:
                                      max_frames=max_frames)
         self._engine_args = dict(device=device, precision=precision, hint=hint, nireq=nireq,
                                  sync=sync, perf_counters=perf_counters, cache_dir=cache_dir)
-        self.files = files
+        self.model = model
         self.first_frame_timeout = first_frame_timeout
         self.engine: Engine | None = None
         self.latest: Frame | None = None  # the newest frame sent to the engine, for display
@@ -50,7 +49,7 @@ class Pipeline:
                                   f"{self.first_frame_timeout:.0f} s; is it in use or unplugged? "
                                   "Try --source path/to/video.mp4 or --demo")
             h, w = first.image.shape[:2]
-            self.engine = Engine(self.files, frame_hw=(h, w), **self._engine_args)
+            self.engine = Engine(self.model, frame_hw=(h, w), **self._engine_args)
             self.latest = first
             self.engine.submit(first)
         except BaseException:
@@ -114,9 +113,9 @@ class Pipeline:
         return [self._record(p) for p in self.engine.poll()]  # type: ignore[misc]
 
     def switch(self, device: str | None = None, precision: str | None = None,
-               files: ModelFiles | None = None) -> None:
+               model: RecognizerModel | None = None) -> None:
         assert self.engine is not None
-        self.engine.request_switch(device, precision, files)
+        self.engine.request_switch(device, precision, model)
 
     def stop(self, timeout: float = 2.0) -> None:
         self._stop.set()

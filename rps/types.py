@@ -1,11 +1,17 @@
-"""The typed seams between the stages: capture -> engine -> game -> ui.
+"""The typed seams between the stages: capture -> inference -> game -> app.
 
-Kept free of openvino, cv2 and pygame so that pure game logic can import them.
+Kept free of openvino, cv2 and pygame so that pure game logic can import them. The engine
+(``rps.inference``) runs any recognizer through the two protocols at the end of this file;
+recognizers (``rps.recognizers``) implement them with OpenVINO helpers from
+``rps.inference``, so the dependency runs one way: recognizers -> inference -> types.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -98,3 +104,51 @@ class Metrics:
     dropped: int = 0  # frames replaced before the engine took them, since the last reset
     device: str = ""
     precision: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RingSettings:
+    """How the engine wants a recognizer compiled: OpenVINO performance hint, infer requests
+    (0: the device's optimal number), per-layer counters."""
+
+    hint: str = "LATENCY"
+    nireq: int = 0
+    perf_counters: bool = False
+
+
+class Recognizer(Protocol):
+    """A recognizer compiled for one device and precision: the engine's ring.
+
+    ``start`` may block while every request is busy; ``done`` is then called exactly once for
+    that frame, from any thread, with its Prediction or a one-line error.
+    """
+
+    device: str
+    precision: str
+    compile_ms: float
+    model: RecognizerModel
+
+    @property
+    def nireq(self) -> int: ...
+
+    def start(self, frame: Frame, done: Callable[[Prediction | str], None]) -> None: ...
+
+    def wait_all(self) -> None: ...
+
+    def perf_counts(self) -> list: ...
+
+
+class RecognizerModel(Protocol):
+    """What a player picks and switches between (shipped, personal, another recognizer): model
+    files on disk that ``build`` compiles into a Recognizer."""
+
+    root: Path  # identifies the model: same root, device and precision = same ring
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def variants(self) -> Collection[str]: ...  # the precisions it ships
+
+    def build(self, core: Any, device: str, precision: str, frame_hw: tuple[int, int],
+              settings: RingSettings) -> Recognizer: ...

@@ -16,8 +16,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from rps import synth
-from rps.dataset import scan, split_by_group
+from rps.modeltools import synth
+from rps.modeltools.dataset import scan, split_by_group
 
 ROOT = Path(__file__).resolve().parent.parent
 W, H, FPS = 640, 480, 30

@@ -30,14 +30,14 @@ def main() -> int:
         time.sleep(1.0)
         os.environ.update(DISPLAY=args.display, SDL_VIDEODRIVER="x11", SDL_AUDIODRIVER="dummy",
                           RPS_DATA_DIR=tempfile.mkdtemp(prefix="rps-shot-"))
+        from rps.app.window import App
         from rps.capture import open_source
         from rps.game import State
-        from rps.modelfiles import load_model_files
         from rps.pipeline import Pipeline
-        from rps.ui import App
+        from rps.recognizers.cnn import load_cnn
 
         want = State.REVEAL if args.state == "reveal" else State.COUNTDOWN
-        with Pipeline(open_source("demo"), load_model_files(None), loop=True) as pipe:
+        with Pipeline(open_source("demo"), load_cnn(None), loop=True) as pipe:
             app = App(pipe, size=(1280, 720))
             for _ in range(60 * 60):  # up to a minute of play on the demo clip
                 app.step()

@@ -1,0 +1,196 @@
+"""Drawing only: the camera view, HUD, score bars, countdown, throw art and overlays.
+
+Every function takes the surface and the values to show; none of them holds game state.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+import pygame
+
+from rps.app.keys import KEYS_HELP
+from rps.types import Metrics, Prediction
+
+WHITE = (245, 245, 245)
+GREY = (160, 160, 160)
+DARK = (20, 20, 24)
+ACCENT = (255, 196, 0)
+GOOD = (90, 210, 120)
+BAD = (235, 90, 80)
+CLASS_COLOURS = {"none": (140, 140, 140), "rock": (210, 120, 70), "paper": (90, 170, 235),
+                 "scissors": (200, 100, 210)}
+
+class Fonts:
+    def __init__(self, height: int):
+        s = max(0.5, height / 720)
+        self.small = pygame.font.Font(None, int(24 * s))
+        self.body = pygame.font.Font(None, int(34 * s))
+        self.big = pygame.font.Font(None, int(96 * s))
+        self.huge = pygame.font.Font(None, int(220 * s))
+
+
+def frame_surface(image: np.ndarray) -> pygame.Surface:
+    """A BGR camera frame as a mirrored pygame surface (players expect a mirror)."""
+    rgb = cv2.cvtColor(cv2.flip(image, 1), cv2.COLOR_BGR2RGB)
+    return pygame.image.frombuffer(rgb.tobytes(), (rgb.shape[1], rgb.shape[0]), "RGB")
+
+
+def letterbox(src: tuple[int, int], dst: tuple[int, int]) -> pygame.Rect:
+    scale = min(dst[0] / src[0], dst[1] / src[1])
+    w, h = int(src[0] * scale), int(src[1] * scale)
+    return pygame.Rect((dst[0] - w) // 2, (dst[1] - h) // 2, w, h)
+
+
+def text(surf: pygame.Surface, font: pygame.font.Font, s: str, pos: tuple[int, int],
+         colour=WHITE, anchor: str = "topleft", shadow: bool = True) -> pygame.Rect:
+    img = font.render(s, True, colour)
+    rect = img.get_rect(**{anchor: pos})
+    if shadow:
+        surf.blit(font.render(s, True, (0, 0, 0)), rect.move(2, 2))
+    surf.blit(img, rect)
+    return rect
+
+
+def panel(surf: pygame.Surface, rect: pygame.Rect, alpha: int = 160) -> None:
+    shade = pygame.Surface(rect.size, pygame.SRCALPHA)
+    shade.fill((*DARK, alpha))
+    surf.blit(shade, rect.topleft)
+
+
+def hud(surf: pygame.Surface, fonts: Fonts, m: Metrics, device: str, precision: str,
+        model: str, last: Prediction | None, opponent: str) -> None:
+    """Top-left numbers and the live class-score bars."""
+    lines = [
+        f"display {m.display_fps:5.1f} fps   inference {m.infer_fps:5.1f} fps",
+        f"latency {m.latency.median:5.1f} ms median, {m.latency.p95:5.1f} p95",
+        f"inference {m.infer.median:5.2f} ms   dropped {m.dropped}",
+        f"{device}  {precision}",
+        f"model {model}   opponent {opponent}",
+    ]
+    line_h = fonts.small.get_linesize()
+    box = pygame.Rect(10, 10, int(fonts.small.size(lines[0])[0] * 1.15) + 20,
+                      line_h * (len(lines) + 5) + 16)
+    panel(surf, box)
+    y = box.y + 8
+    for s in lines:
+        text(surf, fonts.small, s, (box.x + 10, y), shadow=False)
+        y += line_h
+    y += 6
+    if last is None:
+        return
+    bar_w = box.w - 120
+    for label, score in zip(last.labels, last.scores, strict=True):
+        text(surf, fonts.small, label, (box.x + 10, y), shadow=False)
+        colour = CLASS_COLOURS.get(label, GREY)
+        pygame.draw.rect(surf, (60, 60, 60), (box.x + 100, y + 2, bar_w, line_h - 6))
+        pygame.draw.rect(surf, colour, (box.x + 100, y + 2, int(bar_w * float(score)),
+                                        line_h - 6))
+        y += line_h
+
+
+def score_bar(surf: pygame.Surface, fonts: Fonts, score: dict, first_to: int) -> None:
+    w = surf.get_width()
+    s = f"You {score['player']}  :  {score['computer']} Computer"
+    r = fonts.body.size(s)
+    panel(surf, pygame.Rect(w // 2 - r[0] // 2 - 16, 8, r[0] + 32, r[1] * 2 + 8))
+    text(surf, fonts.body, s, (w // 2, 12), anchor="midtop")
+    text(surf, fonts.small, f"first to {first_to}", (w // 2, 14 + r[1]), GREY,
+         anchor="midtop")
+
+
+def throw_art(surf: pygame.Surface, move: str | None, centre: tuple[int, int],
+              size: int, colour=WHITE, font: pygame.font.Font | None = None) -> None:
+    """Simple, unmistakable icons: a fist, an open sheet, a pair of scissors."""
+    x, y = centre
+    r = size // 2
+    if move == "rock":
+        pts = [(x + int(r * 0.8 * math.cos(a)) + (r // 8 if i % 2 else 0),
+                y + int(r * 0.7 * math.sin(a))) for i, a in
+               enumerate(np.linspace(0, 2 * math.pi, 9)[:-1])]
+        pygame.draw.polygon(surf, (130, 120, 110), pts)
+        pygame.draw.polygon(surf, colour, pts, 4)
+    elif move == "paper":
+        rect = pygame.Rect(0, 0, int(r * 1.3), int(r * 1.7))
+        rect.center = centre
+        pygame.draw.rect(surf, (250, 250, 240), rect)
+        pygame.draw.rect(surf, colour, rect, 3)
+        for i in range(1, 6):
+            yy = rect.y + i * rect.h // 6
+            pygame.draw.line(surf, (150, 170, 200), (rect.x + 10, yy), (rect.right - 10, yy), 2)
+    elif move == "scissors":
+        for sign in (-1, 1):
+            pygame.draw.circle(surf, colour, (x + sign * r // 3, y + r // 2), r // 4, 5)
+            pygame.draw.line(surf, colour, (x + sign * r // 5, y + r // 4),
+                             (x - sign * r // 2, y - r), 9)
+    else:
+        text(surf, font or pygame.font.Font(None, size), "?", centre, GREY, anchor="center")
+
+
+def countdown(surf: pygame.Surface, fonts: Fonts, word: str, number: int) -> None:
+    w, h = surf.get_size()
+    if number:
+        text(surf, fonts.huge, str(number), (w // 2, h // 2 - 40), ACCENT, anchor="center")
+    text(surf, fonts.big, word, (w // 2, h // 2 + 90), WHITE, anchor="center")
+
+
+def reveal(surf: pygame.Surface, fonts: Fonts, player: str | None, computer: str,
+           result: str | None) -> None:
+    w, h = surf.get_size()
+    size = h // 4
+    for i, (who, move) in enumerate((("You", player), ("Computer", computer))):
+        cx = w // 4 if i == 0 else 3 * w // 4
+        card = pygame.Rect(0, 0, size + 60, size + 110)
+        card.center = (cx, h // 2 + 20)
+        panel(surf, card, 190)
+        text(surf, fonts.body, who, (cx, card.y + 10), anchor="midtop")
+        throw_art(surf, move, (cx, card.centery + 10), size, font=fonts.huge)
+        text(surf, fonts.body, move or "-", (cx, card.bottom - 8), anchor="midbottom")
+    if result:
+        colour = {"win": GOOD, "lose": BAD}.get(result, WHITE)
+        label = {"win": "You win!", "lose": "Computer wins", "draw": "Draw"}[result]
+        text(surf, fonts.big, label, (w // 2, h // 2 + 20), colour, anchor="center")
+
+
+def message(surf: pygame.Surface, fonts: Fonts, s: str, y_from_bottom: int = 40,
+            colour=WHITE) -> None:
+    if not s:
+        return
+    w, h = surf.get_size()
+    r = fonts.body.size(s)
+    panel(surf, pygame.Rect(w // 2 - r[0] // 2 - 14, h - y_from_bottom - r[1] - 6,
+                            r[0] + 28, r[1] + 12))
+    text(surf, fonts.body, s, (w // 2, h - y_from_bottom), colour, anchor="midbottom")
+
+
+def help_overlay(surf: pygame.Surface, fonts: Fonts) -> None:
+    w, h = surf.get_size()
+    line_h = fonts.body.get_linesize()
+    box = pygame.Rect(0, 0, int(w * 0.5), line_h * (len(KEYS_HELP) + 2))
+    box.center = (w // 2, h // 2)
+    panel(surf, box, 220)
+    y = box.y + line_h // 2
+    for key, what in KEYS_HELP:
+        text(surf, fonts.body, key, (box.x + 30, y), ACCENT, shadow=False)
+        text(surf, fonts.body, what, (box.x + box.w // 3, y), shadow=False)
+        y += line_h
+
+
+def teach_overlay(surf: pygame.Surface, fonts: Fonts, prompt: str, seconds_left: float,
+                  progress: float, count: str) -> None:
+    """The prompt, the countdown before recording, and a progress bar over all classes."""
+    w, h = surf.get_size()
+    box = pygame.Rect(w // 8, h // 2 + 60, 3 * w // 4, fonts.body.get_linesize() * 3 + 30)
+    panel(surf, box, 190)
+    text(surf, fonts.body, prompt, (w // 2, box.y + 10), ACCENT, anchor="midtop")
+    status = f"recording in {seconds_left:.0f}..." if seconds_left > 0 else f"recording {count}"
+    text(surf, fonts.small, status, (w // 2, box.y + 14 + fonts.body.get_linesize()),
+         anchor="midtop")
+    bar = pygame.Rect(box.x + 20, box.bottom - 26, box.w - 40, 14)
+    pygame.draw.rect(surf, (60, 60, 60), bar)
+    pygame.draw.rect(surf, GOOD, (bar.x, bar.y, int(bar.w * progress), bar.h))
+    if seconds_left > 0:
+        text(surf, fonts.huge, f"{seconds_left:.0f}", (w // 2, h // 2 - 60), ACCENT,
+             anchor="center")

@@ -1,0 +1,14 @@
+"""The game: rules, opponents, throw debounce, the round state machine, the teach-mode
+session and match history.
+
+Pure logic on an injected clock: imports neither pygame nor openvino, so every rule is
+unit-tested without a window or a model. May import: ``rps.types``, ``rps.errors``.
+"""
+
+from rps.game.opponents import OPPONENTS, AdaptiveOpponent, FairOpponent
+from rps.game.rounds import Game, Round, State, Timings
+from rps.game.rules import BEATS, COUNTER, MOVES, outcome
+from rps.game.throws import ThrowReader
+
+__all__ = ["BEATS", "COUNTER", "MOVES", "OPPONENTS", "AdaptiveOpponent", "FairOpponent", "Game",
+           "Round", "State", "ThrowReader", "Timings", "outcome"]

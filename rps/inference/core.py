@@ -1,0 +1,63 @@
+"""OpenVINO basics every stage shares: a Core with the model cache, reading IR, the compile
+config for a device and precision, and compile errors as one line."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import openvino as ov
+
+from rps.errors import DeviceError, ModelError
+
+HINTS = ("LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT")
+
+
+def make_core(cache_dir: Path | None) -> ov.Core:
+    """A Core with the model cache on, so a second compile of the same model is fast."""
+    core = ov.Core()
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        core.set_property({"CACHE_DIR": str(cache_dir)})
+    return core
+
+
+def first_line(exc: Exception) -> str:
+    """The useful line of an OpenVINO exception (they carry C++ file / line noise)."""
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+    useful = [ln for ln in lines if not ln.startswith(("Exception from", "Check "))]
+    return (useful or lines or [type(exc).__name__])[-1][:200]
+
+
+def read_ir(core: ov.Core, xml: Path) -> ov.Model:
+    try:
+        return core.read_model(xml)
+    except RuntimeError as exc:
+        raise ModelError(
+            f"cannot read {xml}: corrupt or not an OpenVINO IR ({first_line(exc)})"
+        ) from None
+
+
+def compile_config(core: ov.Core, device: str, precision: str, hint: str = "LATENCY",
+                   perf_counters: bool = False) -> dict:
+    """Performance hint, counters, and exact f32 for FP32 (this CPU would run it in bf16)."""
+    config: dict = {"PERFORMANCE_HINT": hint}
+    if perf_counters:
+        config["PERF_COUNT"] = True
+    if precision.upper() == "FP32":  # exact f32, not the bf16 / f16 default of some devices
+        plain = device.split(":")[0] not in ("MULTI", "HETERO")
+        props = core.get_property(device.split(":")[0], "SUPPORTED_PROPERTIES")
+        if plain and (device.startswith("AUTO") or "INFERENCE_PRECISION_HINT" in props):
+            config["INFERENCE_PRECISION_HINT"] = "f32"
+    return config
+
+
+def compile_on(core: ov.Core, model: ov.Model, device: str, precision: str,
+               config: dict) -> tuple[ov.CompiledModel, float]:
+    """Compile, timing it; a device that refuses the model is a DeviceError."""
+    t0 = time.perf_counter()
+    try:
+        compiled = core.compile_model(model, device, config)
+    except RuntimeError as exc:
+        raise DeviceError(f"{device} could not compile {precision}: {first_line(exc)}") from None
+    return compiled, (time.perf_counter() - t0) * 1000

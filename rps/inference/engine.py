@@ -1,0 +1,209 @@
+"""The engine: a recognizer's infer-request ring, results in frame order, and device /
+precision / model switches compiled in the background.
+
+It runs any recognizer (``rps.types.Recognizer``): the CNN, or the multi-stage hand
+pipeline. A switch never stops the stream: the new one compiles on a worker thread while the
+old ring keeps serving; at the next submit the old ring is drained (its results keep their
+place in the order) and the new one takes over.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import cv2
+import openvino as ov
+
+from rps.errors import RpsError
+from rps.inference.core import HINTS, make_core
+from rps.inference.devices import validate_device
+from rps.types import Frame, Prediction, Recognizer, RecognizerModel, RingSettings
+
+
+@dataclass
+class EngineEvent:
+    """A switch's progress, for the HUD toast and the benchmark's timing."""
+
+    kind: str  # "ready" or "failed"
+    device: str
+    precision: str
+    message: str
+    t: float
+
+
+class Engine:
+    """Reads frames on one device at a time; delivers Predictions in submission order."""
+
+    def __init__(self, model: RecognizerModel, device: str = "CPU", precision: str = "FP32", *,
+                 frame_hw: tuple[int, int] = (480, 640), hint: str = "LATENCY", nireq: int = 0,
+                 sync: bool = False, perf_counters: bool = False, core: ov.Core | None = None,
+                 cache_dir: Path | None = None):
+        if hint.upper() not in HINTS:
+            raise RpsError(f"unknown hint {hint!r}: use one of {', '.join(HINTS)}")
+        self.frame_hw = frame_hw
+        self.settings = RingSettings(hint.upper(), 1 if sync else nireq, perf_counters)
+        self.sync = sync
+        self.core = core or make_core(cache_dir)
+        self.error: str | None = None
+        self._cond = threading.Condition()
+        self._done: dict[int, Prediction | None] = {}
+        self._out: deque[Prediction] = deque()
+        self._next_in = 0
+        self._next_out = 0
+        self._events: deque[EngineEvent] = deque()
+        self._pending: Recognizer | None = None
+        self._target: tuple[str, str, RecognizerModel] | None = None
+        self._closing = False
+        self._switch_cond = threading.Condition()
+        self._switcher: threading.Thread | None = None
+        self.ring = self._build(device, precision, model)
+
+    @property
+    def model(self) -> RecognizerModel:
+        """The model being served."""
+        return self.ring.model
+
+    def _build(self, device: str, precision: str, model: RecognizerModel) -> Recognizer:
+        device = validate_device(self.core, device)
+        return model.build(self.core, device, precision.upper(), self.frame_hw, self.settings)
+
+    # ---- the hot path --------------------------------------------------------------------
+    def submit(self, frame: Frame) -> None:
+        """Start reading a frame; blocks only while every request of the ring is busy."""
+        if self._pending is not None:
+            self._swap()
+        if frame.image.shape[:2] != self.frame_hw:  # a camera reopened at another size
+            frame = Frame(frame.seq, frame.t_capture,
+                          cv2.resize(frame.image, self.frame_hw[::-1]))
+        idx = self._next_in
+        self._next_in += 1
+        ring = self.ring
+        ring.start(frame, partial(self._on_done, idx))
+        if self.sync:
+            ring.wait_all()
+
+    def _on_done(self, idx: int, result: Prediction | str) -> None:
+        pred: Prediction | None = None
+        if isinstance(result, str):
+            self.error = result
+        else:
+            pred = result
+        with self._cond:
+            self._done[idx] = pred
+            while self._next_out in self._done:
+                p = self._done.pop(self._next_out)
+                self._next_out += 1
+                if p is not None:
+                    self._out.append(p)
+            self._cond.notify_all()
+
+    def get(self, timeout: float | None = None) -> Prediction | None:
+        """The next prediction in order, waiting up to ``timeout`` seconds."""
+        with self._cond:
+            if not self._out:
+                self._cond.wait_for(lambda: bool(self._out), timeout)
+            return self._out.popleft() if self._out else None
+
+    def take(self, timeout: float | None = None) -> list[Prediction]:
+        """Wait up to ``timeout`` for a prediction, then return all that are ready, in order
+        (one wake-up for a burst of results)."""
+        with self._cond:
+            if not self._out:
+                self._cond.wait_for(lambda: bool(self._out), timeout)
+            out = list(self._out)
+            self._out.clear()
+            return out
+
+    def poll(self) -> list[Prediction]:
+        """Every prediction ready now, in order, without waiting."""
+        return self.take(0)
+
+    @property
+    def undelivered(self) -> int:
+        """Frames submitted whose prediction the consumer has not taken yet."""
+        with self._cond:
+            return self._next_in - self._next_out + len(self._out)
+
+    def drain(self) -> None:
+        """Wait for every submitted frame's result."""
+        self.ring.wait_all()
+
+    # ---- switching -----------------------------------------------------------------------
+    def request_switch(self, device: str | None = None, precision: str | None = None,
+                       model: RecognizerModel | None = None) -> None:
+        """Compile another device, precision or model in the background; the latest
+        request wins. A new model without the current precision is served in FP32."""
+        with self._switch_cond:
+            if precision is None:
+                precision = self.ring.precision
+                if model is not None and precision not in model.variants:
+                    precision = "FP32"
+            self._target = (device or self.ring.device, precision.upper(),
+                            model or self.ring.model)
+            if self._switcher is None:
+                self._switcher = threading.Thread(target=self._switch_loop, name="rps-switch",
+                                                  daemon=True)
+                self._switcher.start()
+            self._switch_cond.notify_all()
+
+    def _switch_loop(self) -> None:
+        while True:
+            with self._switch_cond:
+                self._switch_cond.wait_for(lambda: self._target is not None or self._closing)
+                if self._closing:
+                    return
+                device, precision, model = self._target  # type: ignore[misc]
+                self._target = None
+            serving = self._pending or self.ring
+            if (serving.device, serving.precision, serving.model.root) == (
+                    device.upper(), precision, model.root):
+                self._events.append(EngineEvent("ready", serving.device, precision,
+                                                "already serving", time.perf_counter()))
+                continue
+            try:
+                ring = self._build(device, precision, model)
+            except RpsError as exc:
+                self._events.append(EngineEvent("failed", device, precision, str(exc),
+                                                time.perf_counter()))
+                continue
+            with self._switch_cond:
+                self._pending = ring  # picked up by the next submit()
+
+    def _swap(self) -> None:
+        with self._switch_cond:
+            new, self._pending = self._pending, None
+        if new is None:
+            return
+        self.ring.wait_all()  # old results land first, in order
+        self.ring = new
+        self._events.append(EngineEvent("ready", new.device, new.precision,
+                                        f"compiled in {new.compile_ms:.0f} ms",
+                                        time.perf_counter()))
+
+    @property
+    def switching(self) -> bool:
+        return self._target is not None or self._pending is not None
+
+    def events(self) -> list[EngineEvent]:
+        out = []
+        while self._events:
+            out.append(self._events.popleft())
+        return out
+
+    # ---- reporting and shutdown ----------------------------------------------------------
+    def perf_counts(self) -> list[ov.ProfilingInfo]:
+        """Per-layer counters of the last request (needs ``perf_counters=True``)."""
+        return self.ring.perf_counts()
+
+    def close(self) -> None:
+        with self._switch_cond:
+            self._closing = True
+            self._switch_cond.notify_all()
+        if self._switcher is not None:
+            self._switcher.join(5.0)
+        self.ring.wait_all()

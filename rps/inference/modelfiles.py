@@ -1,0 +1,120 @@
+"""Where a model lives on disk and what it says about itself.
+
+A model folder holds one IR per precision plus what the engine needs to feed it::
+
+    models/<name>/FP32/model.xml|.bin   (FP16/, INT8/ likewise, each optional)
+    models/<name>/labels.txt            one class name per line, in output order
+    models/<name>/metadata.json         input size and scaling, source, accuracy, data credit
+
+A bare ``model.xml`` with ``labels.txt`` beside it works too (taken as FP32).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rps.errors import ModelError
+from rps.types import CLASSES, PRECISIONS
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SHARED = REPO_ROOT.parent / "shared"  # data, weights and models beside the checkout
+DEFAULT_MODEL = REPO_ROOT / "models" / "rps-mobilenet"
+
+# MobileNet / Teachable Machine convention: RGB scaled to [-1, 1] as (x - 127.5) / 127.5.
+DEFAULT_MEAN = (127.5, 127.5, 127.5)
+DEFAULT_SCALE = (127.5, 127.5, 127.5)
+
+
+@dataclass(frozen=True)
+class ModelFiles:
+    """A model folder: its IR per precision, labels and input preprocessing."""
+
+    root: Path
+    variants: dict[str, Path]  # precision -> model.xml
+    labels: tuple[str, ...] = CLASSES
+    mean: tuple[float, float, float] = DEFAULT_MEAN
+    scale: tuple[float, float, float] = DEFAULT_SCALE
+    metadata: dict = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return str(self.metadata.get("name") or self.root.name)
+
+    @property
+    def input_size(self) -> int:
+        """The network's square input side (metadata, else MobileNet's 224)."""
+        return int(self.metadata.get("input", {}).get("size", [224])[0])
+
+    def xml(self, precision: str) -> Path:
+        precision = precision.upper()
+        if precision not in self.variants:
+            have = ", ".join(self.variants) or "none"
+            raise ModelError(f"model {self.name} has no {precision} variant (has: {have})")
+        return self.variants[precision]
+
+
+def read_labels(path: Path) -> tuple[str, ...]:
+    """Labels, one a line; Teachable Machine writes '0 rock', so a leading index is dropped."""
+    labels = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.strip().split(maxsplit=1)
+        if not parts:
+            continue
+        labels.append(parts[1] if len(parts) == 2 and parts[0].isdigit() else parts[0])
+    if not labels:
+        raise ModelError(f"{path} holds no labels")
+    return tuple(labels)
+
+
+def _check_pair(xml: Path) -> Path:
+    if not xml.is_file():
+        raise ModelError(f"model file missing: {xml}")
+    if not xml.with_suffix(".bin").is_file():
+        raise ModelError(f"weights file missing: {xml.with_suffix('.bin')} (needed beside {xml})")
+    return xml
+
+
+def load_model_files(path: str | Path | None = None) -> ModelFiles:
+    """Resolve a model folder or .xml path into its variants, labels and metadata."""
+    path = Path(path).expanduser() if path else DEFAULT_MODEL
+    if not path.exists():
+        raise ModelError(f"no model at {path}: pass --model models/<name> or a model.xml")
+    if path.is_file():
+        if path.suffix != ".xml":
+            raise ModelError(f"{path} is not an OpenVINO IR (.xml); convert it with `rps convert`")
+        root = path.parent.parent if path.parent.name.upper() in PRECISIONS else path.parent
+        variants = {"FP32": _check_pair(path)}
+    else:
+        root = path
+        variants = {
+            p: _check_pair(path / p / "model.xml")
+            for p in PRECISIONS
+            if (path / p / "model.xml").exists()
+        }
+        if not variants and (path / "model.xml").exists():
+            variants = {"FP32": _check_pair(path / "model.xml")}
+        if not variants:
+            raise ModelError(f"no model.xml under {path} (expected {path}/FP32/model.xml)")
+    meta: dict = {}
+    meta_path = root / "metadata.json"
+    if meta_path.is_file():
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ModelError(f"corrupt {meta_path}: {exc}") from None
+    labels_path = next((p for p in (root / "labels.txt", path.parent / "labels.txt")
+                        if p.is_file()), None)
+    if labels_path is not None:
+        labels = read_labels(labels_path)
+    elif meta.get("labels"):
+        labels = tuple(meta["labels"])
+    else:
+        raise ModelError(f"no labels.txt in {root}: one class name per line, in output order")
+    inp = meta.get("input", {})
+    mean = tuple(float(v) for v in inp.get("mean", DEFAULT_MEAN))
+    scale = tuple(float(v) for v in inp.get("scale", DEFAULT_SCALE))
+    if len(mean) != 3 or len(scale) != 3 or 0 in scale:
+        raise ModelError(f"{meta_path}: input mean and scale need three values, scale non-zero")
+    return ModelFiles(root, variants, labels, mean, scale, meta)  # type: ignore[arg-type]

@@ -1,0 +1,85 @@
+"""Recording the player's own gestures, one file per frame as it is taken.
+
+Frames go to ``<folder>/<class>/<time>.jpg`` (the layout `rps train` and
+`rps personalize` read), each written atomically, so a crash or Esc loses nothing already
+recorded and a new session adds to the set.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from rps.capture import CaptureThread, FrameSource
+from rps.errors import RpsError, SourceError
+from rps.game.history import atomic_write_bytes, user_data_dir
+from rps.game.teach import TeachSession
+from rps.modeltools.dataset import scan
+
+
+def default_recordings() -> Path:
+    return user_data_dir() / "recordings"
+
+
+def personal_models() -> Path:
+    return user_data_dir() / "models" / "personal"
+
+
+class Recorder:
+    def __init__(self, root: Path | None = None):
+        self.root = root or default_recordings()
+
+    def save(self, label: str, image: np.ndarray) -> Path:
+        ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 95])
+        if not ok:
+            raise RpsError("could not encode a frame as JPEG")
+        path = self.root / label / f"{time.time_ns()}.jpg"
+        atomic_write_bytes(path, data.tobytes())
+        return path
+
+    def counts(self) -> dict[str, int]:
+        if not self.root.is_dir():
+            return {}
+        counts: dict[str, int] = {}
+        for s in scan(self.root):
+            counts[s.label] = counts.get(s.label, 0) + 1
+        return counts
+
+    def clear(self) -> None:
+        if self.root.is_dir():
+            shutil.rmtree(self.root)
+
+
+def collect(source: FrameSource, recorder: Recorder, per_class: int = 30, rate: float = 5.0,
+            countdown: float = 3.0, stall_timeout: float = 3.0) -> dict[str, int]:
+    """Prompt on the terminal and record each class from ``source``, without the game."""
+    session = TeachSession(time.perf_counter, per_class, rate, countdown)
+    capture = CaptureThread(source, loop=True).start()
+    shown = None
+    try:
+        while not session.done:
+            frame = capture.get(0.2)
+            if capture.error is not None:
+                raise capture.error
+            if frame is None:
+                if capture.stalled_for() > stall_timeout:
+                    raise SourceError(f"{source.name} stopped delivering frames")
+                continue
+            step = session.step
+            if step is not shown:
+                shown = step
+                print(f"[{step.label}] {step.prompt} - recording in {countdown:.0f} s",
+                      file=sys.stderr)
+            if session.due():
+                recorder.save(step.label, frame.image)
+                session.taken_one()
+                print(f"\r  {session.total} frames", end="", file=sys.stderr, flush=True)
+    finally:
+        capture.stop()
+        print(file=sys.stderr)
+    return recorder.counts()

@@ -1,0 +1,151 @@
+"""The pygame front end under SDL's dummy video driver, driven by posted key presses."""
+
+import os
+
+import pygame
+import pytest
+
+from rps.app.window import App
+from rps.capture import open_source
+from rps.game import State
+from rps.game.history import History
+from rps.pipeline import Pipeline
+from rps.recognizers.cnn import load_cnn
+
+DEMO = os.path.join(os.path.dirname(__file__), "..", "..", "assets", "demo.mp4")
+
+
+def press(key: int, char: str = "") -> None:
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, unicode=char, mod=0))
+
+
+@pytest.fixture
+def app(tiny_model, tmp_path, monkeypatch):
+    monkeypatch.setenv("RPS_DATA_DIR", str(tmp_path))
+    pipe = Pipeline(open_source(DEMO), load_cnn(tiny_model), "CPU", "FP32",
+                    loop=True).start()
+    app = App(pipe, history=History(tmp_path / "history.json"), size=(640, 360))
+    yield app
+    app.close()
+    pipe.stop()
+    assert pipe.threads_alive() == []
+
+
+def test_keys_drive_the_game_over_300_frames(app):
+    script = {
+        10: (pygame.K_SPACE, ""),
+        40: (pygame.K_h, ""),
+        60: (pygame.K_d, ""),
+        150: (pygame.K_p, ""),
+        200: (pygame.K_F1, ""),
+        299: (pygame.K_ESCAPE, ""),
+    }
+    seen = {}
+    frames = 0
+    while app.running and frames < 400:
+        if frames in script:
+            press(*script[frames])
+        app.step()
+        frames += 1
+        seen.setdefault(app.game.state, frames)
+        if frames == 11:
+            assert app.game.state == State.COUNTDOWN  # Space started a round
+            assert app.game.round.computer in ("rock", "paper", "scissors")
+        if frames == 41:
+            assert app.show_hud is False
+        if frames == 201:
+            assert app.show_help is True
+    assert frames == 300 and not app.running  # Esc quit on its frame
+    assert State.SHOOT in seen  # the round went through the countdown to the read
+    assert app.device == "AUTO"  # D moved CPU -> AUTO once it was compiled
+    assert app.precision == "FP16"  # P moved FP32 -> FP16
+    assert app.pipe.metrics.snapshot().display_fps > 5
+    assert app.last is not None and app.last.device in ("CPU", "AUTO")
+
+
+def test_number_keys_pick_devices_and_a_screenshot_is_saved(app, tmp_path):
+    press(pygame.K_3)  # the third device in `rps devices` order: MULTI:CPU here
+    for _ in range(60):
+        app.step()
+        if app.device == app.devices[2]:
+            break
+    assert app.device == app.devices[2]
+    press(pygame.K_s)
+    app.step()
+    shots = list((tmp_path / "screenshots").glob("*.png"))
+    assert len(shots) == 1 and shots[0].stat().st_size > 1000
+
+
+def test_a_finished_match_is_saved_to_history(app, tmp_path):
+    app.game.first_to = 1
+    app.game.start_round()
+    app.game._judge({"rock": "paper", "paper": "scissors",
+                     "scissors": "rock"}[app.game.round.computer])
+    app.step()
+    saved = History(tmp_path / "history.json").matches
+    assert len(saved) == 1 and saved[0]["result"] == "win"
+    assert saved[0]["device"] == "CPU" and saved[0]["model"] == "tiny"
+
+
+def test_a_failed_switch_says_why_and_stays(app):
+    app.switch(device="HETERO:NOPE")
+    for _ in range(30):
+        app.step()
+    assert app.device == "CPU"
+    assert any("Switch failed" in s for _, s in app.toasts)
+
+
+def test_teach_mode_records_retrains_and_hot_swaps(app, tmp_path):
+    app.teacher.settings = {"per_class": 3, "rate": 30.0, "countdown": 0.0}
+    press(pygame.K_t)
+    frames = 0
+    while app.pipe.engine.model.root != app.teacher.personal_dir and frames < 600:
+        app.step()
+        frames += 1
+    assert app.pipe.engine.model.root == app.teacher.personal_dir  # the personal model serves
+    assert app.teacher.recorder.counts() == {"none": 3, "rock": 3, "paper": 3, "scissors": 3}
+    assert app.last is not None
+    press(pygame.K_o)  # back to the shipped model
+    for _ in range(120):
+        app.step()
+        if app.pipe.engine.model.root == app.teacher.shipped.root:
+            break
+    assert app.pipe.engine.model.root == app.teacher.shipped.root
+
+
+def test_camera_lost_mid_match_pauses_and_resumes(tiny_model, tmp_path, monkeypatch):
+    import threading
+    import time
+
+    from rps.capture import SyntheticSource
+
+    class Camera(SyntheticSource):
+        live = True
+        dark = threading.Event()
+
+        def read(self):
+            time.sleep(1 / 60)
+            return None if self.dark.is_set() else super().read()
+
+    monkeypatch.setenv("RPS_DATA_DIR", str(tmp_path))
+    cam = Camera(320, 240)
+    pipe = Pipeline(cam, load_cnn(tiny_model)).start()
+    app = App(pipe, history=History(tmp_path / "h.json"), size=(640, 360))
+    try:
+        app.game.start_round()
+        app.step()
+        cam.dark.set()
+        t_end = time.perf_counter() + 4
+        while not app.paused and time.perf_counter() < t_end:
+            app.step()
+        assert app.paused and "Camera lost" in app.game.message
+        assert app.game.state == State.IDLE and app.game.round is None  # round cancelled
+        cam.dark.clear()
+        t_end = time.perf_counter() + 4
+        while app.paused and time.perf_counter() < t_end:
+            app.step()
+        assert not app.paused and "Camera back" in app.game.message
+    finally:
+        app.close()
+        pipe.stop()
+    assert pipe.threads_alive() == []

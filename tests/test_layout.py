@@ -1,0 +1,98 @@
+"""The folder listing is the architecture: imports run one way, modules stay small."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PKG = Path(__file__).resolve().parent.parent / "rps"
+
+# What each part of rps may import (besides itself). Lower layers never import higher ones.
+ALLOWED = {
+    "types": set(),
+    "errors": set(),
+    "capture": {"types", "errors"},
+    "inference": {"types", "errors"},
+    "recognizers": {"inference", "types", "errors"},
+    "game": {"types", "errors"},
+    "pipeline": {"capture", "inference", "types", "errors"},
+    "modeltools": {"recognizers", "inference", "capture", "game", "types", "errors"},
+    "app": {"modeltools", "pipeline", "game", "recognizers", "inference", "capture", "types",
+            "errors"},
+    "bench": {"pipeline", "capture", "types", "errors"},
+    "cli": {"app", "bench", "modeltools", "recognizers", "inference", "capture", "errors"},
+}
+
+
+def _part(path: Path) -> str:
+    rel = path.relative_to(PKG)
+    return rel.parts[0] if len(rel.parts) > 1 else rel.stem
+
+
+def _rps_imports(path: Path) -> set[str]:
+    """The parts of rps a module imports, function-level imports included."""
+    parts = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        for name in names:
+            bits = name.split(".")
+            if bits[0] == "rps" and len(bits) > 1:
+                parts.add(bits[1])
+    return parts
+
+
+def _modules() -> list[Path]:
+    return sorted(p for p in PKG.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def test_imports_run_one_way():
+    wrong = []
+    for path in _modules():
+        part = _part(path)
+        if part in ("__init__", "__main__"):
+            continue
+        for used in _rps_imports(path) - {part} - ALLOWED[part]:
+            wrong.append(f"{path.relative_to(PKG)} imports rps.{used}")
+    assert wrong == []
+
+
+def test_every_part_is_known_and_the_top_level_is_small():
+    parts = {_part(p) for p in _modules()} - {"__init__", "__main__"}
+    assert parts == set(ALLOWED)
+    top = [p.name for p in PKG.glob("*.py") if p.name != "__init__.py"]
+    assert len(top) <= 6, top
+
+
+def test_game_logic_imports_neither_pygame_nor_openvino():
+    for path in (PKG / "game").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        mods = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import)
+                for a in n.names}
+        mods |= {n.module.split(".")[0] for n in ast.walk(tree)
+                 if isinstance(n, ast.ImportFrom) and n.module}
+        assert not mods & {"pygame", "openvino", "cv2"}, path
+
+
+def test_no_module_is_much_over_300_lines():
+    long = {str(p.relative_to(PKG)): n for p in _modules()
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 320}
+    assert long == {}
+
+
+def test_every_sub_package_says_what_it_owns_and_may_import():
+    for init in PKG.glob("*/__init__.py"):
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+        assert "May import" in doc, init
+
+
+def test_files_beside_the_package_are_found_after_the_move():
+    from rps.capture import DEMO_CLIP
+    from rps.inference.modelfiles import REPO_ROOT, load_model_files
+
+    assert PKG.parent == REPO_ROOT
+    assert load_model_files(None).root == REPO_ROOT / "models" / "rps-mobilenet"
+    assert DEMO_CLIP.is_file()
