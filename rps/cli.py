@@ -12,6 +12,7 @@ from rps.errors import RpsError
 from rps.inference.modelfiles import SHARED
 
 PRECISION_CHOICES = ("FP32", "FP16", "INT8")
+RECOGNIZER_CHOICES = ("hand", "cnn")
 HINT_CHOICES = ("LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT")
 
 
@@ -33,7 +34,11 @@ def _upper(text: str) -> str:
 
 def _add_model_args(p: argparse.ArgumentParser, multi: bool) -> None:
     nargs = "+" if multi else None
-    p.add_argument("--model", help="model folder or model.xml (default: models/rps-mobilenet)")
+    p.add_argument("--recognizer", "-r", choices=RECOGNIZER_CHOICES, default="hand",
+                   help="hand: MediaPipe hand landmarks + a gesture classifier (reads real "
+                   "webcams best); cnn: the MobileNet classifier on the whole frame")
+    p.add_argument("--model", help="the recognizer's model folder or model.xml (default: "
+                   "models/rps-hand, or models/rps-mobilenet for cnn)")
     p.add_argument("--device", "-d", nargs=nargs, default=["CPU"] if multi else "CPU",
                    type=_upper, help="inference device(s): CPU, GPU, NPU, AUTO, MULTI:..., "
                    "HETERO:... (see `rps devices`)")
@@ -81,7 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--fullscreen", action="store_true")
     play.add_argument("--mute", action="store_true")
     shared = SHARED / "data" / "rps-cgi"
-    train = sub.add_parser("train", help="train the gesture model (needs the train extra)")
+    train = sub.add_parser("train", help="train a gesture model (needs the train extra)")
+    train.add_argument("--recognizer", "-r", choices=RECOGNIZER_CHOICES, default="cnn",
+                       help="cnn: the MobileNet CNN (default); hand: the landmark classifier, "
+                       "on the CGI renders and the real hands of --real")
+    train.add_argument("--real", type=Path, default=SHARED / "data" / "rps-cv-real",
+                       help="real hands for --recognizer hand (class folders)")
     train.add_argument("--data", type=Path, default=shared, help="class folders of images")
     train.add_argument("--out", type=Path, default=Path("runs/train"))
     train.add_argument("--weights", help="backbone weights .h5 (default: ../shared/weights, "
@@ -97,7 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     conv = sub.add_parser("convert", help="Keras / SavedModel / Teachable Machine -> IR")
     conv.add_argument("source", type=Path, help=".keras/.h5 file, SavedModel folder, a "
-                      "`rps train` output or a Teachable Machine export folder")
+                      "`rps train` output, a Teachable Machine export folder, or MediaPipe's "
+                      "palm_detection / hand_landmark .tflite")
     conv.add_argument("--out", type=Path, required=True, help="models/<name>")
     conv.add_argument("--labels", type=Path, help="labels.txt (default: beside the source)")
     conv.add_argument("--precision", nargs="+", type=_upper, choices=PRECISION_CHOICES,
@@ -108,12 +119,18 @@ def build_parser() -> argparse.ArgumentParser:
                       help="INT8 with NNCF accuracy control (max 1 point drop)")
     conv.add_argument("--credit", help="data credit to record in the metadata")
 
-    ev = sub.add_parser("eval", help="accuracy and speed: Keras vs each IR precision")
-    ev.add_argument("--data", type=Path, default=shared)
+    ev = sub.add_parser("eval", help="read a labelled folder the way the game does (--data "
+                        "DIR); or accuracy and speed of Keras vs each IR precision (--keras)")
+    ev.add_argument("--data", type=Path, help="class folders of images; alone (no --keras / "
+                    "--backgrounds) it is read through the game's recognizer")
+    ev.add_argument("--recognizer", "-r", choices=RECOGNIZER_CHOICES, default="hand")
+    ev.add_argument("--precision", "-p", type=_upper, choices=PRECISION_CHOICES, default="FP32")
+    ev.add_argument("--json", type=Path, help="--data: write accuracy, per_class, n, "
+                    "confusion here")
     ev.add_argument("--model", type=Path, help="IR model folder (default: shipped model)")
     ev.add_argument("--keras", type=Path, help="the Keras model to compare against")
     ev.add_argument("--runs", type=int, default=10, help="timed passes over the set")
-    ev.add_argument("--backgrounds", choices=("plain", "unseen"), default="plain")
+    ev.add_argument("--backgrounds", choices=("plain", "unseen"))
     ev.add_argument("--limit", type=int, default=0, help="images per class (quick runs)")
     ev.add_argument("--device", "-d", default="CPU", type=_upper)
     ev.add_argument("--out", type=Path, default=Path("runs/eval"))
@@ -160,6 +177,12 @@ def cmd_personalize(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    if args.recognizer == "hand":
+        from rps.modeltools.train_hand import HandTrainConfig, train_hand
+
+        real = args.real if args.real and args.real.is_dir() else None
+        train_hand(HandTrainConfig(args.data, real, args.out, seed=args.seed))
+        return 0
     from rps.modeltools.train import TrainConfig, train
 
     train(TrainConfig(data=args.data, out=args.out, weights=args.weights,
@@ -169,6 +192,11 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
+    if args.source.suffix == ".tflite":
+        from rps.modeltools.convert_tflite import convert_tflite
+
+        convert_tflite(args.source, args.out, tuple(args.precision))
+        return 0
     from rps.modeltools.convert import convert
 
     convert(args.source, args.out, labels=args.labels, precisions=tuple(args.precision),
@@ -178,10 +206,17 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.data is not None and args.keras is None and args.backgrounds is None:
+        from rps.modeltools.eval_folder import eval_folder
+
+        eval_folder(args.data, args.recognizer, args.model, args.device, args.precision,
+                    args.json, cache_dir(args))
+        return 0
     from rps.modeltools.evaluate import evaluate
 
-    evaluate(args.data, args.model, args.keras, args.out, runs=args.runs,
-             backgrounds=args.backgrounds, limit=args.limit, device=args.device)
+    evaluate(args.data or SHARED / "data" / "rps-cgi", args.model, args.keras, args.out,
+             runs=args.runs, backgrounds=args.backgrounds or "plain", limit=args.limit,
+             device=args.device)
     return 0
 
 
@@ -201,7 +236,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from rps.recognizers import load_recognizer
 
     cfg = BenchConfig(
-        source="demo" if args.demo else args.source, model=load_recognizer("cnn", args.model),
+        source="demo" if args.demo else args.source,
+        model=load_recognizer(args.recognizer, args.model),
         devices=args.device, precisions=args.precision, hints=args.hint, nireqs=args.nireq,
         apis=args.api, seconds=args.seconds, frames=args.frames, paced=not args.max,
         loop=not args.no_loop, fps=args.fps, perf_counters=args.pc, cache_dir=cache_dir(args),

@@ -34,17 +34,36 @@ class Frame:
 
 
 @dataclass(frozen=True, slots=True)
+class Hand:
+    """One hand the hand recognizer found: where it is and how it is read."""
+
+    landmarks: np.ndarray  # 21 x 3 frame pixels (x, y, depth), MediaPipe's landmark order
+    box: tuple[float, float, float, float]  # x0, y0, x1, y1 of the landmarks, frame pixels
+    handedness: str  # "Left" / "Right": the player's own hand, for an unmirrored camera
+    presence: float  # the landmark model's hand flag
+    scores: np.ndarray  # class scores of this hand, in the Prediction's label order
+
+    def __post_init__(self) -> None:
+        if self.landmarks.shape != (21, 3):
+            raise ValueError(f"Hand.landmarks must be 21 x 3, got {self.landmarks.shape}")
+
+
+@dataclass(frozen=True, slots=True)
 class Prediction:
-    """Class scores for one frame, with the times the latency metrics are built from."""
+    """Class scores for one frame, with the times the latency metrics are built from, and
+    the hands behind them when the recognizer reads hands."""
 
     seq: int
     t_capture: float
     t_done: float
     scores: np.ndarray  # one probability per label
     labels: tuple[str, ...]
-    infer_ms: float  # pure inference time reported by the infer request
+    infer_ms: float  # pure inference time reported by the infer request(s)
     device: str
     precision: str
+    hands: tuple[Hand, ...] = ()
+    stages_ms: tuple[tuple[str, float], ...] = ()  # per-stage time, multi-stage recognizers
+    palm_ran: bool = False  # the hand recognizer ran palm detection on this frame
 
     def __post_init__(self) -> None:
         if len(self.scores) != len(self.labels):

@@ -22,7 +22,7 @@ def check_display() -> None:
 
 def play(args: argparse.Namespace, cache_dir: Path | None) -> int:
     check_display()
-    model = load_recognizer("cnn", args.model)
+    model = load_recognizer(args.recognizer, args.model)
     source, note = pick_source(args.source, args.demo, args.fps)
     pipe = Pipeline(source, model, args.device, args.precision, paced=not args.max, loop=True,
                     hint="LATENCY", cache_dir=cache_dir)

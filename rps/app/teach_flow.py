@@ -52,6 +52,9 @@ class TeachFlow:
         if self._retrain is not None:
             self.toast("Still retraining - one moment")
             return
+        if not isinstance(self.shipped, CnnModel):
+            self.toast("Teach mode refits the CNN for now: play with --recognizer cnn to use it")
+            return
         self.game.cancel_round("Teach mode: follow the prompts (T stops)")
         self.session = TeachSession(time.perf_counter, **self.settings)
 

@@ -76,8 +76,9 @@ def _check_pair(xml: Path) -> Path:
     return xml
 
 
-def load_model_files(path: str | Path | None = None) -> ModelFiles:
-    """Resolve a model folder or .xml path into its variants, labels and metadata."""
+def load_model_files(path: str | Path | None = None, need_labels: bool = True) -> ModelFiles:
+    """Resolve a model folder or .xml path into its variants, labels and metadata (a stage
+    that outputs no classes, such as a palm detector, needs no labels)."""
     path = Path(path).expanduser() if path else DEFAULT_MODEL
     if not path.exists():
         raise ModelError(f"no model at {path}: pass --model models/<name> or a model.xml")
@@ -110,6 +111,8 @@ def load_model_files(path: str | Path | None = None) -> ModelFiles:
         labels = read_labels(labels_path)
     elif meta.get("labels"):
         labels = tuple(meta["labels"])
+    elif not need_labels:
+        labels = ()
     else:
         raise ModelError(f"no labels.txt in {root}: one class name per line, in output order")
     inp = meta.get("input", {})

@@ -1,0 +1,78 @@
+"""`rps eval --data DIR`: every image of a labelled folder read the way the game reads a
+frame (same recognizer, engine and preprocessing; each image a one-frame stream, so no
+tracking carries over), with per-class accuracy and the confusion matrix."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from rps.errors import RpsError
+from rps.inference.core import make_core
+from rps.inference.engine import Engine
+from rps.modeltools.dataset import scan
+from rps.recognizers import load_recognizer
+from rps.types import CLASSES, Frame
+
+
+def eval_folder(data: Path, recognizer: str = "hand", model: Path | None = None,
+                device: str = "CPU", precision: str = "FP32", json_out: Path | None = None,
+                cache_dir: Path | None = None, quiet: bool = False) -> dict:
+    samples = scan(data)
+    first = cv2.imread(str(samples[0].path))
+    if first is None:
+        raise RpsError(f"cannot read image {samples[0].path}")
+    engine = Engine(load_recognizer(recognizer, model, track=False), device, precision,
+                    frame_hw=first.shape[:2], core=make_core(cache_dir))
+    truth, got, ms = [], [], []
+    try:
+        for i, s in enumerate(samples, 1):
+            img = cv2.imread(str(s.path))
+            if img is None:
+                raise RpsError(f"cannot read image {s.path}: corrupt or not an image")
+            engine.submit(Frame(i, time.perf_counter(), img))
+            p = engine.get(30.0)
+            if p is None:
+                raise RpsError(engine.error or f"no result for {s.path} in 30 s")
+            truth.append(CLASSES.index(s.label))
+            got.append(CLASSES.index(p.label) if p.label in CLASSES else -1)
+            ms.append(p.infer_ms)
+    finally:
+        engine.close()
+    result = summarize(np.array(truth), np.array(got))
+    result.update(recognizer=recognizer, model=engine.model.name, device=device,
+                  precision=precision, data=str(data), infer_ms_median=float(np.median(ms)))
+    if not quiet:
+        print_summary(result)
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(result, indent=2) + "\n")
+    return result
+
+
+def summarize(truth: np.ndarray, got: np.ndarray) -> dict:
+    """Accuracy, accuracy per class present, and the confusion (rows: true class)."""
+    present = [c for i, c in enumerate(CLASSES) if (truth == i).any()]
+    confusion = {c: {p: int(((truth == i) & (got == j)).sum()) for j, p in enumerate(CLASSES)}
+                 for i, c in enumerate(CLASSES) if c in present}
+    return {
+        "accuracy": float((truth == got).mean()),
+        "per_class": {c: float((got[truth == CLASSES.index(c)] == CLASSES.index(c)).mean())
+                      for c in present},
+        "n": int(truth.size),
+        "confusion": confusion,
+    }
+
+
+def print_summary(r: dict) -> None:
+    print(f"{r['data']}: {r['accuracy']:.2%} of {r['n']} images "
+          f"({r['recognizer']} {r['model']}, {r['device']} {r['precision']}, "
+          f"median {r['infer_ms_median']:.1f} ms)")
+    print(f"{'true/read':<12}" + "".join(f"{c:>10}" for c in CLASSES) + f"{'accuracy':>10}")
+    for c, row in r["confusion"].items():
+        print(f"{c:<12}" + "".join(f"{row[p]:>10}" for p in CLASSES)
+              + f"{r['per_class'][c]:>10.1%}")

@@ -1,0 +1,219 @@
+"""The hand recognizer: MediaPipe's palm detector and hand-landmark model on OpenVINO, then
+a small gesture classifier on the landmarks, as one Recognizer the engine serves.
+
+Stages run in order on the engine's pump thread (tracking needs the last frame's answer
+before the next frame starts); every OpenVINO call releases the GIL, and the capture thread
+keeps replacing frames meanwhile, so latency never builds up. The hands of one frame go
+through the landmark model as parallel requests.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import openvino as ov
+from openvino.preprocess import ColorFormat, PrePostProcessor
+
+from rps.errors import ModelError
+from rps.inference.core import compile_config, compile_on, first_line, read_ir
+from rps.inference.modelfiles import REPO_ROOT, ModelFiles, load_model_files
+from rps.recognizers.hand import features, palm, roi
+from rps.recognizers.hand.tracker import HandTracker, Reading
+from rps.types import Frame, Hand, Prediction, RingSettings
+
+DEFAULT_HAND_MODEL = REPO_ROOT / "models" / "rps-hand"
+DEFAULT_STAGES = REPO_ROOT / "models" / "mediapipe-hands"
+LANDMARK_SIZE = 224
+MARGIN = 0.25  # letterbox margin around the frame for palm detection, of its long side
+
+
+def embed_unit_scaling(model: ov.Model, size: int) -> ov.Model:
+    """u8 BGR NHWC squares in; RGB floats in [0, 1] to the network, as MediaPipe feeds it."""
+    model.reshape({model.input(0): ov.PartialShape([1, size, size, 3])})
+    ppp = PrePostProcessor(model)
+    ppp.input().tensor().set_element_type(ov.Type.u8).set_layout(ov.Layout("NHWC")) \
+        .set_color_format(ColorFormat.BGR)
+    ppp.input().model().set_layout(ov.Layout("NHWC"))
+    ppp.input().preprocess().convert_color(ColorFormat.RGB).convert_element_type(ov.Type.f32) \
+        .scale(255.0)
+    for i in range(len(model.outputs)):
+        ppp.output(i).tensor().set_element_type(ov.Type.f32)
+    return ppp.build()
+
+
+@dataclass(frozen=True)
+class HandModel:
+    """The gesture classifier's folder, with the palm and landmark stages it runs on
+    (``metadata.json`` ``stages``, else the shipped MediaPipe IR)."""
+
+    files: ModelFiles
+    palm: ModelFiles
+    landmarks: ModelFiles
+    max_hands: int = 1
+    track: bool = True  # False: every frame is a still image (rps eval)
+
+    @property
+    def root(self) -> Path:
+        return self.files.root
+
+    @property
+    def name(self) -> str:
+        return self.files.name
+
+    @property
+    def variants(self) -> list[str]:
+        return [p for p in self.files.variants
+                if p in self.palm.variants and p in self.landmarks.variants]
+
+    def build(self, core: ov.Core, device: str, precision: str, frame_hw: tuple[int, int],
+              settings: RingSettings) -> HandRecognizer:
+        if precision not in self.variants:
+            raise ModelError(f"hand model {self.name} has no {precision} variant for every "
+                             f"stage (has: {', '.join(self.variants) or 'none'})")
+        config = compile_config(core, device, precision, settings.hint, settings.perf_counters)
+        stages = compile_stages(core, self.palm, self.landmarks, device, precision, config,
+                                self.max_hands, self.track)
+        cls_ir = read_ir(core, self.files.xml(precision))
+        cls_ir.reshape({cls_ir.input(0): ov.PartialShape([1, features.SIZE])})
+        classifier, ms = compile_on(core, cls_ir, device, precision, config)
+        return HandRecognizer(self, device, precision, stages, classifier,
+                              stages.compile_ms + ms)
+
+
+def compile_stages(core: ov.Core, palm_files: ModelFiles, lm_files: ModelFiles, device: str,
+                   precision: str, config: dict, max_hands: int = 1, track: bool = True
+                   ) -> HandStages:
+    """Palm detector and landmark model compiled, with preprocessing embedded."""
+    palm_ir = embed_unit_scaling(read_ir(core, palm_files.xml(precision)), palm.SIZE)
+    lm_ir = embed_unit_scaling(read_ir(core, lm_files.xml(precision)), LANDMARK_SIZE)
+    check_stages(palm_ir, lm_ir, palm_files.root)
+    (p, t1), (lm, t2) = (compile_on(core, ir, device, precision, config)
+                         for ir in (palm_ir, lm_ir))
+    return HandStages(p, lm, max_hands, track, t1 + t2)
+
+
+def check_stages(palm_ir: ov.Model, lm_ir: ov.Model, where: Path) -> None:
+    shapes = [tuple(o.get_partial_shape().to_shape()) for o in palm_ir.outputs]
+    if sorted(shapes) != [(1, 2016, 1), (1, 2016, 18)]:
+        raise ModelError(f"{where}: not MediaPipe's palm detector (outputs {shapes})")
+    if len(lm_ir.outputs) != 4 or tuple(lm_ir.output(0).get_partial_shape().to_shape()) != (
+            1, 63):
+        raise ModelError(f"{where}: not MediaPipe's hand landmark model")
+
+
+def load_hand(path: str | Path | None = None, max_hands: int = 1, track: bool = True
+              ) -> HandModel:
+    files = load_model_files(path or DEFAULT_HAND_MODEL)
+    stages = files.metadata.get("stages")
+    base = (files.root / stages).resolve() if stages else DEFAULT_STAGES
+    if not base.is_dir():
+        base = DEFAULT_STAGES
+    return HandModel(files, load_model_files(base / "palm", need_labels=False),
+                     load_model_files(base / "landmarks", need_labels=False), max_hands, track)
+
+
+class HandStages:
+    """Palm detection (when tracking lost a hand) -> ROI -> landmarks, timed per stage."""
+
+    def __init__(self, palm_model: ov.CompiledModel, lm_model: ov.CompiledModel,
+                 max_hands: int = 1, track: bool = True, compile_ms: float = 0.0):
+        self.compile_ms = compile_ms
+        self._palm = palm_model.create_infer_request()
+        self._lm = [lm_model.create_infer_request() for _ in range(max_hands)]
+        self._anchors = palm.ssd_anchors()
+        self._palm_scores = int(np.argmin([o.get_partial_shape()[-1].get_length()
+                                           for o in palm_model.outputs]))
+        self.tracker = HandTracker(self._detect, self._read, max_hands, track=track)
+        self.ms: dict[str, float] = {}
+
+    def __call__(self, image: np.ndarray) -> list[Reading]:
+        self.ms = {"palm": 0.0, "landmarks": 0.0}
+        return self.tracker(image)
+
+    def _detect(self, image: np.ndarray) -> list[palm.Palm]:
+        t0 = time.perf_counter()
+        m = palm.letterbox((image.shape[1], image.shape[0]), MARGIN)
+        self._palm.infer({0: palm.detector_input(image, m)[None]})
+        scores = self._palm.get_output_tensor(self._palm_scores).data
+        boxes = self._palm.get_output_tensor(1 - self._palm_scores).data
+        found = palm.palms(boxes, scores, self._anchors, m)
+        self.ms["palm"] = (time.perf_counter() - t0) * 1000
+        return found
+
+    def _read(self, image: np.ndarray, rois: list[roi.Roi]) -> list[Reading]:
+        t0 = time.perf_counter()
+        reqs = self._lm[:len(rois)]
+        for req, r in zip(reqs, rois, strict=False):
+            req.start_async({0: roi.crop(image, r, LANDMARK_SIZE)[None]})
+        out = []
+        for req, r in zip(reqs, rois, strict=False):
+            req.wait()
+            pts = req.get_output_tensor(0).data.reshape(21, 3)
+            presence = float(req.get_output_tensor(1).data.reshape(-1)[0])
+            left = float(req.get_output_tensor(2).data.reshape(-1)[0])
+            out.append(Reading(roi.project(pts, r, LANDMARK_SIZE), presence, left, r))
+        self.ms["landmarks"] = (time.perf_counter() - t0) * 1000
+        return out
+
+    def perf_counts(self) -> list:
+        return list(self._lm[0].get_profiling_info())
+
+
+class HandRecognizer:
+    """The stages, then the gesture classifier on each hand's pose features."""
+
+    nireq = 1
+
+    def __init__(self, model: HandModel, device: str, precision: str, stages: HandStages,
+                 classifier: ov.CompiledModel, compile_ms: float):
+        self.model = model
+        self.device = device
+        self.precision = precision
+        self.compile_ms = compile_ms
+        self.stages = stages
+        self._cls = classifier.create_infer_request()
+
+    def classify(self, readings: list[Reading]) -> list[np.ndarray]:
+        out = []
+        for r in readings:
+            self._cls.infer({0: features.features(r.landmarks)[None]})
+            out.append(self._cls.get_output_tensor(0).data.reshape(-1).copy())
+        return out
+
+    # ---- the Recognizer protocol -----------------------------------------------------------
+    def start(self, frame: Frame, done: Callable[[Prediction | str], None]) -> None:
+        try:
+            result: Prediction | str = self.read(frame)
+        except Exception as exc:  # keep the order moving and surface the failure
+            result = f"inference failed on {self.device}: {first_line(exc)}"
+        done(result)
+
+    def read(self, frame: Frame) -> Prediction:
+        readings = self.stages(frame.image)
+        t0 = time.perf_counter()
+        scores = self.classify(readings)
+        ms = {**self.stages.ms, "classifier": (time.perf_counter() - t0) * 1000}
+        labels = self.model.files.labels
+        hands = tuple(Hand(r.landmarks, _box(r.landmarks), "Right" if r.left_score > 0.5
+                           else "Left", r.presence, s)
+                      for r, s in zip(readings, scores, strict=True))
+        frame_scores = scores[0] if scores else np.eye(len(labels), dtype=np.float32)[
+            labels.index("none")]
+        return Prediction(frame.seq, frame.t_capture, time.perf_counter(), frame_scores, labels,
+                          sum(ms.values()), self.device, self.precision, hands=hands,
+                          stages_ms=tuple(ms.items()), palm_ran=self.stages.tracker.palm_ran)
+
+    def wait_all(self) -> None:
+        """Nothing in flight: each frame is finished before start() returns."""
+
+    def perf_counts(self) -> list:
+        return self.stages.perf_counts()
+
+
+def _box(landmarks: np.ndarray) -> tuple[float, float, float, float]:
+    lo, hi = landmarks[:, :2].min(0), landmarks[:, :2].max(0)
+    return float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
