@@ -111,8 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
                       "palm_detection / hand_landmark .tflite")
     conv.add_argument("--out", type=Path, required=True, help="models/<name>")
     conv.add_argument("--labels", type=Path, help="labels.txt (default: beside the source)")
-    conv.add_argument("--precision", nargs="+", type=_upper, choices=PRECISION_CHOICES,
-                      default=list(PRECISION_CHOICES))
+    conv.add_argument("--precision", "-p", nargs="+", type=_upper, choices=PRECISION_CHOICES,
+                      help="default: FP32 FP16 INT8; FP32 FP16 for .tflite")
     conv.add_argument("--calib", type=Path, help="class folders for INT8 calibration")
     conv.add_argument("--calib-size", type=int, default=300)
     conv.add_argument("--accuracy-control", action="store_true",
@@ -195,11 +195,12 @@ def cmd_convert(args: argparse.Namespace) -> int:
     if args.source.suffix == ".tflite":
         from rps.modeltools.convert_tflite import convert_tflite
 
-        convert_tflite(args.source, args.out, tuple(args.precision))
+        convert_tflite(args.source, args.out, tuple(args.precision or ("FP32", "FP16")))
         return 0
     from rps.modeltools.convert import convert
 
-    convert(args.source, args.out, labels=args.labels, precisions=tuple(args.precision),
+    convert(args.source, args.out, labels=args.labels,
+            precisions=tuple(args.precision or PRECISION_CHOICES),
             calib=args.calib, accuracy_control=args.accuracy_control, credit=args.credit,
             calib_size=args.calib_size)
     return 0

@@ -29,8 +29,11 @@ KINDS = {
 def read_tflite(path: Path) -> ov.Model:
     if not path.is_file():
         raise ModelError(f"no such model: {path}")
-    try:
-        return ov.convert_model(str(path))
+    with path.open("rb") as f:
+        if f.read(8)[4:] != b"TFL3":  # the flatbuffer's file identifier
+            raise ModelError(f"cannot read {path}: corrupt or not a TFLite model")
+    try:  # OpenVINO's own TFLite frontend: no TensorFlow involved
+        return ov.Core().read_model(str(path))
     except Exception as exc:
         raise ModelError(f"cannot read {path}: corrupt or not a TFLite model "
                          f"({first_line(exc)})") from None
