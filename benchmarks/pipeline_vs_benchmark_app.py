@@ -40,7 +40,7 @@ def main() -> int:
         ratios = []
         for i in range(args.rounds):
             ref = benchmark_app(xml, args.seconds, args.precision)
-            ours = rps_bench("--source", "synthetic", "--max", "--hint", "THROUGHPUT",
+            ours = rps_bench("-r", "cnn", "--source", "synthetic", "--max", "--hint", "THROUGHPUT",
                              "--seconds", str(args.seconds), "-p", args.precision,
                              *(["--model", args.model] if args.model else []))[0]
             ratios.append(ours["throughput_fps"] / ref)
@@ -49,7 +49,7 @@ def main() -> int:
     ok = summary("throughput rps / benchmark_app", ratios, 0.90)
     gaps = []
     for i in range(args.rounds):
-        r = rps_bench("--source", "synthetic", "--fps", "30", "--hint", "LATENCY",
+        r = rps_bench("-r", "cnn", "--source", "synthetic", "--fps", "30", "--hint", "LATENCY",
                       "--seconds", str(args.seconds), "-p", args.precision,
                       *(["--model", args.model] if args.model else []))[0]
         gaps.append(r["e2e_median_ms"] - r["latency_median_ms"])

@@ -40,8 +40,8 @@ def main() -> int:
                 if source is None:
                     fps[p] = network_only(args.model, p, args.seconds)
                 else:
-                    fps[p] = rps_bench("--source", source, "--max", "--hint", "THROUGHPUT",
-                                       "--seconds", str(args.seconds), "-p", p,
+                    fps[p] = rps_bench("-r", "cnn", "--source", source, "--max", "--hint",
+                                       "THROUGHPUT", "--seconds", str(args.seconds), "-p", p,
                                        "--model", str(args.model))[0]["throughput_fps"]
             print(f"round {i + 1} {name:<17}: " +
                   ", ".join(f"{p} {v:7.1f} fps" for p, v in fps.items()))

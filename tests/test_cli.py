@@ -15,7 +15,7 @@ def _rps(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
 
 def test_bench_writes_benchmark_app_style_json(tiny_model, tmp_path, capsys):
     out = tmp_path / "bench.json"
-    rc = main(["bench", "--source", "synthetic", "--max", "--model", str(tiny_model),
+    rc = main(["bench", "--source", "synthetic", "--max", "-r", "cnn", "--model", str(tiny_model),
                "--frames", "60", "--hint", "LATENCY", "THROUGHPUT", "--api", "sync", "async",
                "--json", str(out), "--quiet"])
     assert rc == 0
@@ -34,7 +34,8 @@ def test_bench_writes_benchmark_app_style_json(tiny_model, tmp_path, capsys):
 
 
 def test_bench_per_layer_counters(tiny_model, capsys):
-    assert main(["bench", "--source", "synthetic", "--model", str(tiny_model), "--frames", "10",
+    assert main(["bench", "--source", "synthetic", "-r", "cnn", "--model", str(tiny_model),
+                 "--frames", "10",
                  "--max", "--pc", "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "Convolution" in out and "total" in out
@@ -51,7 +52,7 @@ def test_bench_per_layer_counters(tiny_model, capsys):
 )
 def test_bad_input_is_one_line_and_exit_2(args, message, tiny_model):
     if "--model" not in args:
-        args = [*args, "--model", str(tiny_model)]
+        args = [*args, "-r", "cnn", "--model", str(tiny_model)]
     r = _rps(*args)
     assert r.returncode == 2
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
@@ -70,13 +71,14 @@ def test_devices_lists_cpu_and_virtual_devices():
     ["bench", "--source", "synthetic", "--frames", "5", "--quiet"],
     ["play", "--demo", "--frames", "5", "--mute"],
 ])
-def test_play_and_bench_never_import_tensorflow(tiny_model, tmp_path, command):
+def test_play_and_bench_never_import_tensorflow(tmp_path, command):
+    """With the default (hand) recognizer and its shipped models."""
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
            "RPS_DATA_DIR": str(tmp_path)}
-    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "rps", *command, "--model",
-                        str(tiny_model)], capture_output=True, text=True, timeout=60, env=env)
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "rps", *command],
+                       capture_output=True, text=True, timeout=60, env=env)
     assert r.returncode == 0, r.stderr[-500:]
     imported = {ln.split("|")[-1].strip().split(".")[0] for ln in r.stderr.splitlines()
                 if ln.startswith("import time:")}
     assert "openvino" in imported
-    assert not imported & {"tensorflow", "keras", "nncf", "torch"}
+    assert not imported & {"tensorflow", "keras", "nncf", "torch", "mediapipe"}

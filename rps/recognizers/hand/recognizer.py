@@ -78,6 +78,12 @@ class HandModel:
         stages = compile_stages(core, self.palm, self.landmarks, device, precision, config,
                                 self.max_hands, self.track)
         cls_ir = read_ir(core, self.files.xml(precision))
+        shape = cls_ir.input(0).get_partial_shape()
+        if len(cls_ir.inputs) != 1 or shape.rank.get_length() != 2 or (
+                shape[1].is_static and shape[1].get_length() != features.SIZE):
+            raise ModelError(f"{self.files.root}: not a hand gesture classifier (input "
+                             f"{shape}, expected [batch, {features.SIZE}] pose features); "
+                             "a CNN model needs --recognizer cnn")
         cls_ir.reshape({cls_ir.input(0): ov.PartialShape([1, features.SIZE])})
         classifier, ms = compile_on(core, cls_ir, device, precision, config)
         return HandRecognizer(self, device, precision, stages, classifier,
