@@ -15,6 +15,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import numpy as np
+
 from rps.capture import open_source
 from rps.errors import SourceError
 from rps.pipeline import Pipeline
@@ -43,6 +45,10 @@ class BenchResult:
     dropped_frames: int
     first_inference_ms: float
     compile_ms: float
+    cpu_percent: float  # this process's CPU time over the run, in % of one core
+    palm_share: float  # hand recognizer: frames on which palm detection ran (NaN: cnn)
+    hands_share: float  # hand recognizer: frames in which a hand was read (NaN: cnn)
+    palm_share_hand: float  # ... and of the frames with a hand, those that needed the palm
 
 
 @dataclass
@@ -73,6 +79,7 @@ def run_one(cfg: BenchConfig, device: str, precision: str, hint: str, nireq: int
                     max_frames=cfg.frames, hint=hint, nireq=nireq, sync=(api == "sync"),
                     perf_counters=cfg.perf_counters, cache_dir=cfg.cache_dir)
     infer, e2e = [], []
+    palm, hands, staged = [], [], 0
     first_ms = float("nan")
     counters: list = []
     with pipe:
@@ -87,8 +94,11 @@ def run_one(cfg: BenchConfig, device: str, precision: str, hint: str, nireq: int
             if batch:
                 if first_ms != first_ms:  # NaN: the very first result, kept apart
                     first_ms = batch.pop(0).infer_ms
-                    t_start = now
+                    t_start, cpu_start = now, time.process_time()
                 infer += [p.infer_ms for p in batch]
+                palm += [p.palm_ran for p in batch]
+                hands += [bool(p.hands) for p in batch]
+                staged += sum(bool(p.stages_ms) for p in batch)
                 e2e += [p.latency_ms for p in batch]
                 t_last = now if batch else t_last
             elif pipe.finished:
@@ -109,10 +119,12 @@ def run_one(cfg: BenchConfig, device: str, precision: str, hint: str, nireq: int
             counters = pipe.engine.perf_counts()
         ring = pipe.engine.ring
         dropped = pipe.capture.dropped - dropped0
+        cpu_s = time.process_time() - cpu_start if infer else float("nan")
     if cfg.progress:
         print("\r" + " " * 70 + "\r", end="", file=sys.stderr)
     duration = (t_last - t_start) * 1000
     inf, lat = LatencyStats.of(infer), LatencyStats.of(e2e)
+    multi_stage = (bool(ring.model.variants) and any(hands)) or any(palm)
     return BenchResult(
         device=ring.device, precision=ring.precision, hint=hint, api=api, nireq=ring.nireq,
         source=source.name, count=len(infer), duration_ms=round(duration, 1),
@@ -121,6 +133,11 @@ def run_one(cfg: BenchConfig, device: str, precision: str, hint: str, nireq: int
         latency_max_ms=inf.max, latency_p95_ms=inf.p95, e2e_median_ms=lat.median,
         e2e_p95_ms=lat.p95, e2e_max_ms=lat.max, dropped_frames=dropped,
         first_inference_ms=first_ms, compile_ms=round(ring.compile_ms, 1),
+        cpu_percent=round(100 * cpu_s / (duration / 1000), 1) if duration > 0 else float("nan"),
+        palm_share=float(np.mean(palm)) if multi_stage else float("nan"),
+        hands_share=float(np.mean(hands)) if multi_stage else float("nan"),
+        palm_share_hand=float(np.mean([a for a, h in zip(palm, hands, strict=True) if h]))
+        if multi_stage and any(hands) else float("nan"),
     ), counters
 
 
@@ -143,15 +160,18 @@ def run(cfg: BenchConfig, json_path: Path | None = None) -> list[BenchResult]:
 def print_table(results: list[BenchResult]) -> None:
     head = (f"{'device':<16}{'prec':<6}{'hint':<12}{'api':<6}{'nireq':>5}{'count':>7}"
             f"{'fps':>9}{'inf med':>9}{'inf p95':>9}{'e2e med':>9}{'e2e p95':>9}"
-            f"{'dropped':>8}{'first':>8}{'compile':>9}")
+            f"{'dropped':>8}{'first':>8}{'compile':>9}{'cpu %':>7}{'palm %':>7}{'hand %':>7}")
     print(head)
     for r in results:
         hint = r.hint.replace("CUMULATIVE_THROUGHPUT", "CUMULATIVE")
         print(f"{r.device:<16}{r.precision:<6}{hint:<12}{r.api:<6}{r.nireq:>5}{r.count:>7}"
               f"{r.throughput_fps:>9.1f}{r.latency_median_ms:>9.2f}{r.latency_p95_ms:>9.2f}"
               f"{r.e2e_median_ms:>9.2f}{r.e2e_p95_ms:>9.2f}{r.dropped_frames:>8}"
-              f"{r.first_inference_ms:>8.2f}{r.compile_ms:>9.1f}")
-    print("times in ms; inf = pure inference, e2e = capture to result")
+              f"{r.first_inference_ms:>8.2f}{r.compile_ms:>9.1f}{r.cpu_percent:>7.0f}"
+              f"{100 * r.palm_share:>7.0f}{100 * r.palm_share_hand:>7.0f}")
+    print("times in ms; inf = pure inference, e2e = capture to result; cpu % of one core; "
+          "palm % = frames on which the hand recognizer ran palm detection, hand % = the same "
+          "among frames with a hand in view (tracking carries the rest)")
 
 
 def print_counters(counters: list) -> None:
