@@ -91,7 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="cnn: the MobileNet CNN (default); hand: the landmark classifier, "
                        "on the CGI renders and the real hands of --real")
     train.add_argument("--real", type=Path, default=SHARED / "data" / "rps-cv-real",
-                       help="real hands for --recognizer hand (class folders)")
+                       help="real hands on green (class folders), trained on beside the CGI "
+                       "ones (default: ../shared/data/rps-cv-real when present)")
+    train.add_argument("--no-real", action="store_true", help="train on the CGI hands only")
     train.add_argument("--data", type=Path, default=shared, help="class folders of images")
     train.add_argument("--out", type=Path, default=Path("runs/train"))
     train.add_argument("--weights", help="backbone weights .h5 (default: ../shared/weights, "
@@ -180,14 +182,15 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.recognizer == "hand":
         from rps.modeltools.train_hand import HandTrainConfig, train_hand
 
-        real = args.real if args.real and args.real.is_dir() else None
+        real = None if args.no_real or not args.real.is_dir() else args.real
         train_hand(HandTrainConfig(args.data, real, args.out, seed=args.seed))
         return 0
     from rps.modeltools.train import TrainConfig, train
 
     train(TrainConfig(data=args.data, out=args.out, weights=args.weights,
                       head_epochs=args.head_epochs, epochs=args.epochs, batch=args.batch,
-                      seed=args.seed, limit=args.limit, use_val=args.use_val))
+                      seed=args.seed, limit=args.limit, use_val=args.use_val,
+                      real=None if args.no_real or not args.real.is_dir() else args.real))
     return 0
 
 

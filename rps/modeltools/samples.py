@@ -43,6 +43,19 @@ def load_hands(samples: Sequence[Sample]) -> list[Hand]:
     return out
 
 
+def load_real_hands(samples: Sequence[Sample]) -> list[Hand]:
+    """Real hands on green (rps-cv): keyed out, and turned a quarter so that, like the CGI
+    renders, the fingers point up and the arm leaves at the bottom."""
+    out = []
+    for s in tqdm(samples, desc="keying out real hands", leave=False, disable=None):
+        img = cv2.imread(str(s.path), cv2.IMREAD_COLOR)
+        if img is None:
+            raise RpsError(f"cannot read image {s.path}")
+        hand, alpha = synth.green_mask(cv2.rotate(img, cv2.ROTATE_90_CLOCKWISE))
+        out.append((hand, alpha, CLASSES.index(s.label)))
+    return out
+
+
 def render(hand: Hand | None, rng: np.random.Generator, hands: Sequence[Hand],
            photos: Sequence[np.ndarray] = (), plain_p: float = 0.1, photo_p: float = 0.3
            ) -> np.ndarray:

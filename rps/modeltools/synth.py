@@ -35,6 +35,22 @@ def hand_mask(img: np.ndarray) -> np.ndarray:
     return cv2.GaussianBlur(fg, (5, 5), 0)
 
 
+def green_mask(img: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A real hand photographed on green (rps-cv): the hand with the green spill taken off
+    its edges, and its soft alpha (uint8): the largest non-green region, holes filled."""
+    hsv = cv2.cvtColor(img, cv2.COLOR_BGR2HSV)
+    green = cv2.inRange(hsv, (35, 60, 35), (90, 255, 255))
+    fg = cv2.morphologyEx(255 - green, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(fg)
+    if n > 1:
+        fg = np.where(lab == 1 + np.argmax(stats[1:, cv2.CC_STAT_AREA]), 255, 0).astype(np.uint8)
+    fg = cv2.morphologyEx(fg, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))
+    fg = cv2.erode(fg, np.ones((3, 3), np.uint8))
+    b, g, r = cv2.split(img)
+    despilled = cv2.merge([b, np.minimum(g, np.maximum(b, r)), r])  # no green cast at edges
+    return despilled, cv2.GaussianBlur(fg, (5, 5), 0)
+
+
 # ---- backgrounds ---------------------------------------------------------------------------
 def _colour(rng: Rng, dark: float = 0.0) -> np.ndarray:
     hsv = np.uint8([[[rng.integers(0, 180), rng.integers(0, 200), rng.integers(40, 256)]]])
