@@ -198,7 +198,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
     if args.source.suffix == ".tflite":
         from rps.modeltools.convert_tflite import convert_tflite
 
-        convert_tflite(args.source, args.out, tuple(args.precision or ("FP32", "FP16")))
+        convert_tflite(args.source, args.out, tuple(args.precision or ("FP32", "FP16")),
+                       args.calib, args.calib_size)
         return 0
     from rps.modeltools.convert import convert
 

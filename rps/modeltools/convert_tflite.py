@@ -1,8 +1,10 @@
 """`rps convert X.tflite`: MediaPipe's palm detector or hand-landmark model -> OpenVINO IR.
 
-OpenVINO reads TFLite itself (no TensorFlow). FP32 and FP16 (compressed weights) are always
-written; INT8 is left to `rps convert --precision INT8` with hand crops, and shipped only
-where it keeps the landmarks (see README, "The hand models").
+OpenVINO reads TFLite itself (no TensorFlow). FP32 and FP16 (compressed weights) by
+default; INT8 with `--precision INT8 --calib DIR`: NNCF post-training quantization
+calibrated on what each model really sees, letterboxed frames for the palm detector and
+rotated hand crops (found by the shipped FP32 stages) for the landmark model.
+`scripts/hand_precisions.py` measures what each precision does to the landmarks.
 """
 
 from __future__ import annotations
@@ -12,10 +14,16 @@ import json
 from datetime import date
 from pathlib import Path
 
+import cv2
+import numpy as np
 import openvino as ov
 
-from rps.errors import ModelError
-from rps.inference.core import first_line
+from rps.errors import ModelError, RpsError
+from rps.inference.core import compile_config, first_line
+from rps.modeltools.dataset import scan
+from rps.recognizers import load_recognizer
+from rps.recognizers.hand import palm, roi
+from rps.recognizers.hand.recognizer import LANDMARK_SIZE, MARGIN, compile_stages
 
 CREDIT = "MediaPipe Hands palm detection and hand landmark models, Google, Apache-2.0"
 KINDS = {
@@ -51,17 +59,53 @@ def kind_of(model: ov.Model, where: Path) -> str:
                      f"(outputs {shapes}); rps converts only those two .tflite models")
 
 
-def convert_tflite(src: Path, out: Path, precisions: tuple[str, ...] = ("FP32", "FP16")
-                   ) -> dict:
-    """Write ``out``/{FP32,FP16}/model.xml and metadata.json with the credit."""
+def calibration_inputs(kind: str, data: Path, n: int = 300, seed: int = 0) -> list[np.ndarray]:
+    """``n`` network inputs (1 x S x S x 3 RGB floats in [0, 1]) from the images of ``data``,
+    prepared as the recognizer prepares them."""
+    core = ov.Core()
+    hand = load_recognizer("hand", track=False)
+    stages = compile_stages(core, hand.palm, hand.landmarks, "CPU", "FP32",
+                            compile_config(core, "CPU", "FP32"), 1, track=False)
+    samples = scan(data)
+    order = np.random.default_rng(seed).permutation(len(samples))
+    out: list[np.ndarray] = []
+    for i in order:
+        if len(out) >= n:
+            break
+        img = cv2.imread(str(samples[i].path))
+        if img is None:
+            continue
+        if kind == "palm":
+            crop = palm.detector_input(img, palm.letterbox((img.shape[1], img.shape[0]),
+                                                           MARGIN))
+        else:
+            found = stages(img)
+            if not found:
+                continue
+            crop = roi.crop(img, found[0].roi, LANDMARK_SIZE)
+        out.append((cv2.cvtColor(crop, cv2.COLOR_BGR2RGB)[None] / 255.0).astype(np.float32))
+    if not out:
+        raise RpsError(f"no calibration inputs could be made from {data}")
+    return out
+
+
+def convert_tflite(src: Path, out: Path, precisions: tuple[str, ...] = ("FP32", "FP16"),
+                   calib: Path | None = None, calib_size: int = 300) -> dict:
+    """Write ``out``/{FP32,FP16,INT8}/model.xml and metadata.json with the credit."""
     model = read_tflite(src)
     kind = kind_of(model, src)
-    if "INT8" in precisions:
-        raise ModelError("INT8 of the MediaPipe hand models: quantize with "
-                         "`rps quantize-hands` (not built yet); use FP32 / FP16")
+    if "INT8" in precisions and calib is None:
+        raise RpsError("INT8 needs calibration images: pass --calib DATA_DIR (class folders "
+                       "of hand photos)")
     out.mkdir(parents=True, exist_ok=True)
     for p in precisions:
-        ov.save_model(model, out / p / "model.xml", compress_to_fp16=(p == "FP16"))
+        target = model
+        if p == "INT8":
+            import nncf
+
+            data = calibration_inputs(kind, calib, calib_size)  # type: ignore[arg-type]
+            target = nncf.quantize(model, nncf.Dataset(data), subset_size=len(data))
+        ov.save_model(target, out / p / "model.xml", compress_to_fp16=(p == "FP16"))
         print(f"{p}: {out / p / 'model.xml'}")
     what, size, outputs = KINDS[kind]
     meta = {

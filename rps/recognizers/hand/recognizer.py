@@ -66,8 +66,9 @@ class HandModel:
 
     @property
     def variants(self) -> list[str]:
-        return [p for p in self.files.variants
-                if p in self.palm.variants and p in self.landmarks.variants]
+        """Precisions of the palm and landmark stages; the classifier is tiny and runs in
+        FP32 where it has no variant of its own."""
+        return [p for p in self.palm.variants if p in self.landmarks.variants]
 
     def build(self, core: ov.Core, device: str, precision: str, frame_hw: tuple[int, int],
               settings: RingSettings) -> HandRecognizer:
@@ -77,7 +78,8 @@ class HandModel:
         config = compile_config(core, device, precision, settings.hint, settings.perf_counters)
         stages = compile_stages(core, self.palm, self.landmarks, device, precision, config,
                                 self.max_hands, self.track)
-        cls_ir = read_ir(core, self.files.xml(precision))
+        cls_precision = precision if precision in self.files.variants else "FP32"
+        cls_ir = read_ir(core, self.files.xml(cls_precision))
         shape = cls_ir.input(0).get_partial_shape()
         if len(cls_ir.inputs) != 1 or shape.rank.get_length() != 2 or (
                 shape[1].is_static and shape[1].get_length() != features.SIZE):
@@ -85,7 +87,8 @@ class HandModel:
                              f"{shape}, expected [batch, {features.SIZE}] pose features); "
                              "a CNN model needs --recognizer cnn")
         cls_ir.reshape({cls_ir.input(0): ov.PartialShape([1, features.SIZE])})
-        classifier, ms = compile_on(core, cls_ir, device, precision, config)
+        classifier, ms = compile_on(core, cls_ir, device, cls_precision,
+                                    compile_config(core, device, cls_precision, settings.hint))
         return HandRecognizer(self, device, precision, stages, classifier,
                               stages.compile_ms + ms)
 
