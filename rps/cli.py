@@ -42,7 +42,8 @@ def _add_model_args(p: argparse.ArgumentParser, multi: bool) -> None:
     p.add_argument("--device", "-d", nargs=nargs, default=["CPU"] if multi else "CPU",
                    type=_upper, help="inference device(s): CPU, GPU, NPU, AUTO, MULTI:..., "
                    "HETERO:... (see `rps devices`)")
-    p.add_argument("--precision", "-p", nargs=nargs, default=["FP32"] if multi else "FP32",
+    p.add_argument("--precision", "-p", nargs=nargs, help="default: the recognizer's own "
+                   "(hand: FP16, cnn: FP32)",
                    type=_upper, choices=PRECISION_CHOICES)
     p.add_argument("--no-cache", action="store_true", help="do not use OpenVINO's model cache")
 
@@ -126,7 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--data", type=Path, help="class folders of images; alone (no --keras / "
                     "--backgrounds) it is read through the game's recognizer")
     ev.add_argument("--recognizer", "-r", choices=RECOGNIZER_CHOICES, default="hand")
-    ev.add_argument("--precision", "-p", type=_upper, choices=PRECISION_CHOICES, default="FP32")
+    ev.add_argument("--precision", "-p", type=_upper, choices=PRECISION_CHOICES,
+                    help="default: the recognizer's own (hand: FP16, cnn: FP32)")
     ev.add_argument("--json", type=Path, help="--data: write accuracy, per_class, n, "
                     "confusion here")
     ev.add_argument("--model", type=Path, help="IR model folder (default: shipped model)")
@@ -240,10 +242,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from rps.bench import BenchConfig, run
     from rps.recognizers import load_recognizer
 
+    model = load_recognizer(args.recognizer, args.model)
     cfg = BenchConfig(
-        source="demo" if args.demo else args.source,
-        model=load_recognizer(args.recognizer, args.model),
-        devices=args.device, precisions=args.precision, hints=args.hint, nireqs=args.nireq,
+        source="demo" if args.demo else args.source, model=model,
+        devices=args.device, precisions=args.precision or [model.default_precision],
+        hints=args.hint, nireqs=args.nireq,
         apis=args.api, seconds=args.seconds, frames=args.frames, paced=not args.max,
         loop=not args.no_loop, fps=args.fps, perf_counters=args.pc, cache_dir=cache_dir(args),
         progress=not args.quiet and sys.stderr.isatty(),

@@ -164,6 +164,9 @@ class RecognizerModel(Protocol):
     root: Path  # identifies the model: same root, device and precision = same ring
 
     @property
+    def default_precision(self) -> str: ...  # what a command runs when none is asked for
+
+    @property
     def name(self) -> str: ...
 
     @property

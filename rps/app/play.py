@@ -24,7 +24,8 @@ def play(args: argparse.Namespace, cache_dir: Path | None) -> int:
     check_display()
     model = load_recognizer(args.recognizer, args.model)
     source, note = pick_source(args.source, args.demo, args.fps)
-    pipe = Pipeline(source, model, args.device, args.precision, paced=not args.max, loop=True,
+    precision = args.precision or model.default_precision
+    pipe = Pipeline(source, model, args.device, precision, paced=not args.max, loop=True,
                     hint="LATENCY", cache_dir=cache_dir)
     with pipe:
         app = App(pipe, first_to=args.first_to, fullscreen=args.fullscreen, muted=args.mute,

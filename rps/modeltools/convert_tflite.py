@@ -113,7 +113,10 @@ def convert_tflite(src: Path, out: Path, precisions: tuple[str, ...] = ("FP32", 
         "source": src.name, "sha256": hashlib.sha256(src.read_bytes()).hexdigest(),
         "input": {"size": [size, size], "color": "RGB", "layout": "NHWC", "range": [0, 1]},
         "outputs": outputs, "credit": CREDIT, "licence": "Apache-2.0",
-        "date": date.today().isoformat(),
+        "date": date.today().isoformat(), "precisions": list(precisions),
     }
+    if "INT8" in precisions:
+        meta["int8"] = {"method": "NNCF post-training quantization", "calibration":
+                        f"{calib_size} inputs from {calib.name}"}  # type: ignore[union-attr]
     (out / "metadata.json").write_text(json.dumps(meta, indent=2) + "\n")
     return meta

@@ -20,14 +20,16 @@ from rps.types import CLASSES, Frame
 
 
 def eval_folder(data: Path, recognizer: str = "hand", model: Path | None = None,
-                device: str = "CPU", precision: str = "FP32", json_out: Path | None = None,
+                device: str = "CPU", precision: str | None = None, json_out: Path | None = None,
                 cache_dir: Path | None = None, quiet: bool = False) -> dict:
     samples = scan(data)
     first = cv2.imread(str(samples[0].path))
     if first is None:
         raise RpsError(f"cannot read image {samples[0].path}")
-    engine = Engine(load_recognizer(recognizer, model, track=False), device, precision,
-                    frame_hw=first.shape[:2], core=make_core(cache_dir))
+    reader = load_recognizer(recognizer, model, track=False)
+    precision = precision or reader.default_precision
+    engine = Engine(reader, device, precision, frame_hw=first.shape[:2],
+                    core=make_core(cache_dir))
     truth, got, ms = [], [], []
     try:
         for i, s in enumerate(samples, 1):

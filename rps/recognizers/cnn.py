@@ -52,6 +52,10 @@ class CnnModel:
     def variants(self) -> dict[str, Path]:
         return self.files.variants
 
+    @property
+    def default_precision(self) -> str:
+        return "FP32"
+
     def build(self, core: ov.Core, device: str, precision: str, frame_hw: tuple[int, int],
               settings: RingSettings) -> CnnRecognizer:
         model = prepare_model(core, self.files, precision, frame_hw)
