@@ -30,8 +30,10 @@ def first_line(exc: Exception) -> str:
 
 
 def read_ir(core: ov.Core, xml: Path) -> ov.Model:
+    """An IR with its weights named: OpenVINO then does not try its other frontends (and
+    their TensorFlow log lines) on an XML that is not an IR."""
     try:
-        return core.read_model(xml)
+        return core.read_model(xml, xml.with_suffix(".bin"))
     except RuntimeError as exc:
         raise ModelError(
             f"cannot read {xml}: corrupt or not an OpenVINO IR ({first_line(exc)})"

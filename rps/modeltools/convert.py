@@ -61,6 +61,8 @@ def find_source(path: Path, labels: Path | None = None) -> Source:
     else:
         raise ModelError(f"{path}: unsupported format; give a .keras / .h5 file, a SavedModel "
                          "folder or a Teachable Machine export")
+    if labels is not None and not labels.is_file():
+        raise ModelError(f"no labels file {labels}")
     labels = labels or next((p for p in (base / "labels.txt", found.parent / "labels.txt")
                              if p.is_file()), None)
     return Source(kind, found, labels)
@@ -68,7 +70,7 @@ def find_source(path: Path, labels: Path | None = None) -> Source:
 
 def _keras_to_savedmodel(path: Path, out: Path) -> Path:
     """Load a Keras file (Teachable Machine's old h5 too) and export a SavedModel."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     try:
         import keras
     except ImportError:
@@ -220,7 +222,11 @@ def convert(src_path: Path, out: Path, *, labels: Path | None = None,
     report = src.path.parent / "report.json" if src.path.is_file() else src_path / "report.json"
     accuracy = None
     if report.is_file():
-        accuracy = json.loads(report.read_text()).get("test", {}).get("accuracy")
+        try:
+            accuracy = json.loads(report.read_text(encoding="utf-8")).get("test", {}).get(
+                "accuracy")
+        except (ValueError, AttributeError) as exc:  # not JSON, or not objects inside
+            raise ModelError(f"{report} is not an `rps train` report ({exc})") from None
     meta = {
         "name": out.name, "source": str(src.path), "source_kind": src.kind,
         "labels": list(canon),
