@@ -140,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--frames", type=COUNT, default=0, help="quit after this many frames")
     play.add_argument("--fullscreen", action="store_true")
     play.add_argument("--mute", action="store_true")
+    play.add_argument("--keys", help="press keys at given frames, e.g. 30:space,90:s "
+                      "(scripted demos and tests)")
     shared = SHARED / "data" / "rps-cgi"
     train = sub.add_parser("train", help="train the gesture model (needs the train extra)")
     train.add_argument("--data", type=Path, default=shared, help="class folders of images")
@@ -204,6 +206,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
         return 0
     from rps.capture import pick_source
 
+    check_writable(recorder.root)  # before the "no camera" note, so one line says it
     source, _ = pick_source(args.source, args.demo, args.fps)
     counts = collect(source, recorder, args.per_class, args.rate, args.countdown)
     print(f"{recorder.root}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
