@@ -22,12 +22,14 @@ def cache_dir(args: argparse.Namespace) -> Path | None:
     """OpenVINO's model cache in the user cache folder (RPS_CACHE_DIR overrides)."""
     if getattr(args, "no_cache", False):
         return None
+    from rps.inference.core import usable_cache_dir  # checked once, so warned once
+
     env = os.environ.get("RPS_CACHE_DIR")
     if env:
-        return Path(env)
+        return usable_cache_dir(Path(env))
     import platformdirs
 
-    return Path(platformdirs.user_cache_dir("rps")) / "ov-cache"
+    return usable_cache_dir(Path(platformdirs.user_cache_dir("rps")) / "ov-cache")
 
 
 def _upper(text: str) -> str:

@@ -3,21 +3,37 @@ config for a device and precision, and compile errors as one line."""
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
 import openvino as ov
 
-from rps.errors import DeviceError, ModelError
+from rps.errors import DeviceError, ModelError, RpsError, check_writable, describe
 
 HINTS = ("LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT")
+
+
+def usable_cache_dir(cache_dir: Path | None) -> Path | None:
+    """``cache_dir`` (made if missing) when the model cache can be written there, else None
+    with one warning line: a cache only saves time, it must never stop a run."""
+    if cache_dir is None:
+        return None
+    try:
+        check_writable(cache_dir)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    except (RpsError, OSError) as exc:
+        why = describe(exc) if isinstance(exc, OSError) else str(exc)
+        print(f"rps: warning: {why}; running without the model cache", file=sys.stderr)
+        return None
+    return cache_dir
 
 
 def make_core(cache_dir: Path | None) -> ov.Core:
     """A Core with the model cache on, so a second compile of the same model is fast."""
     core = ov.Core()
+    cache_dir = usable_cache_dir(cache_dir)
     if cache_dir is not None:
-        cache_dir.mkdir(parents=True, exist_ok=True)
         core.set_property({"CACHE_DIR": str(cache_dir)})
     return core
 
