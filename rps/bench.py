@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rps.capture import open_source
-from rps.errors import SourceError
+from rps.errors import RpsError, SourceError
 from rps.pipeline import Pipeline
 from rps.types import LatencyStats, RecognizerModel
 
@@ -66,8 +66,9 @@ class BenchConfig:
 
 
 def run_one(cfg: BenchConfig, device: str, precision: str, hint: str, nireq: int,
-            api: str) -> tuple[BenchResult, list]:
-    """One measured run; returns its result and the per-layer counters (if asked for)."""
+            api: str) -> tuple[BenchResult, list, bool]:
+    """One measured run; returns its result, the per-layer counters (if asked for) and
+    whether Ctrl-C cut it short (the result then covers the frames measured until then)."""
     source = open_source(cfg.source, fps=cfg.fps)
     pipe = Pipeline(source, cfg.model, device, precision, paced=cfg.paced, loop=cfg.loop,
                     max_frames=cfg.frames, hint=hint, nireq=nireq, sync=(api == "sync"),
@@ -75,13 +76,18 @@ def run_one(cfg: BenchConfig, device: str, precision: str, hint: str, nireq: int
     infer, e2e = [], []
     first_ms = float("nan")
     counters: list = []
+    interrupted = False
     with pipe:
         assert pipe.engine is not None
         dropped0 = pipe.capture.dropped
         t_start = t_last = time.perf_counter()
         next_tick = t_start + 1.0
         while True:
-            batch = pipe.take(0.2)
+            try:
+                batch = pipe.take(0.2)
+            except KeyboardInterrupt:
+                interrupted = True
+                break
             now = time.perf_counter()
             pipe.check()
             if batch:
@@ -121,22 +127,35 @@ def run_one(cfg: BenchConfig, device: str, precision: str, hint: str, nireq: int
         latency_max_ms=inf.max, latency_p95_ms=inf.p95, e2e_median_ms=lat.median,
         e2e_p95_ms=lat.p95, e2e_max_ms=lat.max, dropped_frames=dropped,
         first_inference_ms=first_ms, compile_ms=round(ring.compile_ms, 1),
-    ), counters
+    ), counters, interrupted
 
 
 def run(cfg: BenchConfig, json_path: Path | None = None) -> list[BenchResult]:
-    results = []
+    """Every combination in turn, then the table and the JSON. Ctrl-C stops the runs, keeps
+    the rows measured so far (the cut one included), prints and writes them, and re-raises."""
+    results: list[BenchResult] = []
+    interrupted = False
     combos = itertools.product(cfg.devices, cfg.precisions, cfg.hints, cfg.nireqs, cfg.apis)
-    for device, precision, hint, nireq, api in combos:
-        result, counters = run_one(cfg, device, precision, hint, nireq, api)
-        results.append(result)
-        if counters:
-            print_counters(counters)
+    try:
+        for device, precision, hint, nireq, api in combos:
+            result, counters, interrupted = run_one(cfg, device, precision, hint, nireq, api)
+            results.append(result)
+            if counters:
+                print_counters(counters)
+            if interrupted:
+                break
+    except KeyboardInterrupt:  # between runs, or while one was starting
+        interrupted = True
     print_table(results)
     if json_path is not None:
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps([asdict(r) for r in results], indent=2))
+        try:
+            json_path.parent.mkdir(parents=True, exist_ok=True)
+            json_path.write_text(json.dumps([asdict(r) for r in results], indent=2))
+        except OSError as exc:
+            raise RpsError(f"cannot write {json_path}: {exc.strerror or exc}") from None
         print(f"wrote {json_path}")
+    if interrupted:
+        raise KeyboardInterrupt
     return results
 
 
