@@ -8,7 +8,6 @@ SavedModels convert without TensorFlow (OpenVINO reads them itself); ``.keras`` 
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -70,9 +69,10 @@ def find_source(path: Path, labels: Path | None = None) -> Source:
 
 def _keras_to_savedmodel(path: Path, out: Path) -> Path:
     """Load a Keras file (Teachable Machine's old h5 too) and export a SavedModel."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from rps.modeltools.quiet import import_keras
+
     try:
-        import keras
+        keras = import_keras()
     except ImportError:
         raise RpsError("converting .keras / .h5 needs TensorFlow: pip install 'rps[train]'") \
             from None
@@ -157,9 +157,11 @@ def quantize(model: ov.Model, calib: np.ndarray,
              ) -> ov.Model:
     """INT8 with NNCF; with labelled ``val``, accuracy control keeps the top-1 drop under
     ``max_drop`` by leaving the most sensitive layers in floating point."""
-    import nncf
-
     from rps.modeltools.personalize import find_head
+    from rps.modeltools.quiet import native_stderr_silenced
+
+    with native_stderr_silenced():  # it loads TensorFlow / torch when they are installed
+        import nncf
 
     dataset = nncf.Dataset(list(calib), lambda x: x[None])
     # The head stays in float: tiny, and `rps personalize` rewrites its weights.
