@@ -75,4 +75,7 @@ def play(args: argparse.Namespace, cache_dir: Path | None) -> int:
     problem = app.history.save()  # a last try for matches that could not be saved
     if app.history.pending:
         print(f"rps play: warning: {problem}", file=sys.stderr)
+    elif app.matches_played:
+        n = app.matches_played
+        print(f"{n} match{'es' if n > 1 else ''} played; history in {app.history.path}")
     return 0

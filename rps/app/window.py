@@ -67,6 +67,7 @@ class App:
         self.frame_ms: deque[float] = deque(maxlen=10000)  # display frame times
         self._t_last = time.perf_counter()
         self._retry_at = 0.0  # when to try saving unsaved matches again
+        self.matches_played = 0
         self.script = keys or []  # (frame, key code) presses, for scripted runs
         for s in (note, self.history.warning):
             if s:
@@ -216,6 +217,7 @@ class App:
         if not ended and not (self.history.pending and now >= self._retry_at):
             return
         failing = bool(self.history.pending)
+        self.matches_played += len(ended)
         for match in ended:
             self.history.queue({**match, "device": self.device, "precision": self.precision,
                                 "model": self.pipe.engine.model.name})  # type: ignore[union-attr]
