@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
-from rps.errors import RpsError, check_writable, describe
+from rps.errors import RpsError, check_output, check_writable, describe
 from rps.inference.modelfiles import SHARED
 
 PRECISION_CHOICES = ("FP32", "FP16", "INT8")
@@ -52,7 +52,6 @@ def _number(kind: type, low: float, high: float | None = None, above: bool = Fal
             raise argparse.ArgumentTypeError(f"{text} is out of range (must be {want})")
         return value
 
-    parse.__name__ = kind.__name__  # argparse names the type in "invalid ... value"
     return parse
 
 
@@ -66,18 +65,11 @@ NIREQ = _number(int, 0, 64)
 def _out_path(folder: bool) -> Callable[[str], Path]:
     """An argparse type for an output folder / file, checked writable before work starts."""
     def parse(text: str) -> Path:
-        path = Path(text).expanduser()
         try:
-            if folder and path.exists() and not path.is_dir():
-                raise RpsError(f"{path} exists and is not a folder")
-            if not folder and path.is_dir():
-                raise RpsError(f"{path} is a folder")
-            check_writable(path if folder else path.parent)
-        except (RpsError, OSError) as exc:
+            return check_output(Path(text).expanduser(), folder)
+        except RpsError as exc:
             raise argparse.ArgumentTypeError(str(exc)) from None
-        return path
 
-    parse.__name__ = "output path"
     return parse
 
 

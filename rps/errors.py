@@ -1,7 +1,7 @@
 """User-facing errors: the CLI prints their message as one line and exits non-zero.
 
-Also the one wording of disk trouble (``describe``) and the one writability check
-(``check_writable``), so every command and the game say it the same way.
+Also the one wording of disk trouble (``describe``) and the writability checks
+(``check_writable``, ``check_output``), so every command and the game say it the same way.
 """
 
 from __future__ import annotations
@@ -32,6 +32,20 @@ def describe(exc: OSError) -> str:
     """An OSError as one short line: 'Permission denied: /x/y' (no errno, no class name)."""
     text = exc.strerror or str(exc) or type(exc).__name__
     return f"{text}: {exc.filename}" if exc.filename else text
+
+
+def check_output(path: Path, folder: bool) -> Path:
+    """``path`` when it can be written as a folder (not an existing file) or as a file (not
+    an existing folder) without an error; else RpsError."""
+    try:
+        if folder and path.exists() and not path.is_dir():
+            raise RpsError(f"{path} exists and is not a folder")
+        if not folder and path.is_dir():
+            raise RpsError(f"{path} is a folder")
+    except OSError as exc:
+        raise RpsError(f"cannot write to {path}: {exc.strerror or exc}") from None
+    check_writable(path if folder else path.parent)
+    return path
 
 
 def check_writable(folder: Path) -> None:

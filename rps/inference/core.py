@@ -74,8 +74,15 @@ def compile_on(core: ov.Core, model: ov.Model, device: str, precision: str,
                config: dict) -> tuple[ov.CompiledModel, float]:
     """Compile, timing it; a device that refuses the model is a DeviceError."""
     t0 = time.perf_counter()
-    try:
-        compiled = core.compile_model(model, device, config)
-    except RuntimeError as exc:
-        raise DeviceError(f"{device} could not compile {precision}: {first_line(exc)}") from None
+    for attempt in (1, 2):
+        try:
+            compiled = core.compile_model(model, device, config)
+            break
+        except RuntimeError as exc:
+            # Two processes filling one cache entry at once (two games started together):
+            # OpenVINO fails on the other's half-written blob; by now it is whole.
+            if attempt == 1 and ("filesystem error" in str(exc) or ".blob" in str(exc)):
+                continue
+            raise DeviceError(f"{device} could not compile {precision}: "
+                              f"{first_line(exc)}") from None
     return compiled, (time.perf_counter() - t0) * 1000

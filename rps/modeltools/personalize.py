@@ -27,7 +27,7 @@ import numpy as np
 import openvino as ov
 from openvino import opset13 as ops
 
-from rps.errors import ModelError, RpsError
+from rps.errors import ModelError, RpsError, check_output
 from rps.inference.core import read_ir
 from rps.inference.modelfiles import ModelFiles, load_model_files
 from rps.inference.preprocess import embed_preprocessing
@@ -246,8 +246,7 @@ def personalize(data: Path, model: Path | None, out: Path, *, l2: float = 1e-3,
     counts = {c: int((y == i).sum()) for i, c in enumerate(files.labels) if (y == i).any()}
     meta = {**files.metadata, "name": out.name, "personalized_from": str(files.root),
             "personal_frames": counts, "date": date.today().isoformat(), "fit_accuracy": fitted}
-    if out.exists() and not out.is_dir():
-        raise RpsError(f"{out} exists and is not a folder")
+    check_output(out, folder=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.new-"))
     try:
