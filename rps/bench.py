@@ -12,13 +12,12 @@ import itertools
 import json
 import sys
 import time
+from array import array
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import numpy as np
-
 from rps.capture import open_source
-from rps.errors import SourceError
+from rps.errors import RpsError, SourceError
 from rps.pipeline import Pipeline
 from rps.types import LatencyStats, RecognizerModel
 
@@ -72,34 +71,44 @@ class BenchConfig:
 
 
 def run_one(cfg: BenchConfig, device: str, precision: str, hint: str, nireq: int,
-            api: str) -> tuple[BenchResult, list]:
-    """One measured run; returns its result and the per-layer counters (if asked for)."""
+            api: str) -> tuple[BenchResult, list, bool]:
+    """One measured run; returns its result, the per-layer counters (if asked for) and
+    whether Ctrl-C cut it short (the result then covers the frames measured until then)."""
     source = open_source(cfg.source, fps=cfg.fps)
     pipe = Pipeline(source, cfg.model, device, precision, paced=cfg.paced, loop=cfg.loop,
                     max_frames=cfg.frames, hint=hint, nireq=nireq, sync=(api == "sync"),
                     perf_counters=cfg.perf_counters, cache_dir=cfg.cache_dir)
-    infer, e2e = [], []
-    palm, hands, staged = [], [], 0
+    # Every latency is kept for the percentiles: 8 bytes each (an array, not a list of
+    # float objects at 32), so a long run grows by 16 bytes a frame, 0.2 MB in 10 minutes.
+    infer, e2e = array("d"), array("d")
+    palm = hands = palm_and_hand = staged = 0  # counts: the hand recognizer's stages
     first_ms = float("nan")
     counters: list = []
+    interrupted = False
     with pipe:
         assert pipe.engine is not None
         dropped0 = pipe.capture.dropped
         t_start = t_last = time.perf_counter()
         next_tick = t_start + 1.0
         while True:
-            batch = pipe.take(0.2)
+            try:
+                batch = pipe.take(0.2)
+            except KeyboardInterrupt:
+                interrupted = True
+                break
             now = time.perf_counter()
             pipe.check()
             if batch:
                 if first_ms != first_ms:  # NaN: the very first result, kept apart
                     first_ms = batch.pop(0).infer_ms
                     t_start, cpu_start = now, time.process_time()
-                infer += [p.infer_ms for p in batch]
-                palm += [p.palm_ran for p in batch]
-                hands += [bool(p.hands) for p in batch]
-                staged += sum(bool(p.stages_ms) for p in batch)
-                e2e += [p.latency_ms for p in batch]
+                infer.extend(p.infer_ms for p in batch)
+                e2e.extend(p.latency_ms for p in batch)
+                for p in batch:
+                    palm += p.palm_ran
+                    hands += bool(p.hands)
+                    palm_and_hand += p.palm_ran and bool(p.hands)
+                    staged += bool(p.stages_ms)
                 t_last = now if batch else t_last
             elif pipe.finished:
                 break
@@ -124,7 +133,6 @@ def run_one(cfg: BenchConfig, device: str, precision: str, hint: str, nireq: int
         print("\r" + " " * 70 + "\r", end="", file=sys.stderr)
     duration = (t_last - t_start) * 1000
     inf, lat = LatencyStats.of(infer), LatencyStats.of(e2e)
-    multi_stage = (bool(ring.model.variants) and any(hands)) or any(palm)
     return BenchResult(
         device=ring.device, precision=ring.precision, hint=hint, api=api, nireq=ring.nireq,
         source=source.name, count=len(infer), duration_ms=round(duration, 1),
@@ -134,26 +142,38 @@ def run_one(cfg: BenchConfig, device: str, precision: str, hint: str, nireq: int
         e2e_p95_ms=lat.p95, e2e_max_ms=lat.max, dropped_frames=dropped,
         first_inference_ms=first_ms, compile_ms=round(ring.compile_ms, 1),
         cpu_percent=round(100 * cpu_s / (duration / 1000), 1) if duration > 0 else float("nan"),
-        palm_share=float(np.mean(palm)) if multi_stage else float("nan"),
-        hands_share=float(np.mean(hands)) if multi_stage else float("nan"),
-        palm_share_hand=float(np.mean([a for a, h in zip(palm, hands, strict=True) if h]))
-        if multi_stage and any(hands) else float("nan"),
-    ), counters
+        palm_share=palm / len(infer) if staged and infer else float("nan"),
+        hands_share=hands / len(infer) if staged and infer else float("nan"),
+        palm_share_hand=palm_and_hand / hands if staged and hands else float("nan"),
+    ), counters, interrupted
 
 
 def run(cfg: BenchConfig, json_path: Path | None = None) -> list[BenchResult]:
-    results = []
+    """Every combination in turn, then the table and the JSON. Ctrl-C stops the runs, keeps
+    the rows measured so far (the cut one included), prints and writes them, and re-raises."""
+    results: list[BenchResult] = []
+    interrupted = False
     combos = itertools.product(cfg.devices, cfg.precisions, cfg.hints, cfg.nireqs, cfg.apis)
-    for device, precision, hint, nireq, api in combos:
-        result, counters = run_one(cfg, device, precision, hint, nireq, api)
-        results.append(result)
-        if counters:
-            print_counters(counters)
+    try:
+        for device, precision, hint, nireq, api in combos:
+            result, counters, interrupted = run_one(cfg, device, precision, hint, nireq, api)
+            results.append(result)
+            if counters:
+                print_counters(counters)
+            if interrupted:
+                break
+    except KeyboardInterrupt:  # between runs, or while one was starting
+        interrupted = True
     print_table(results)
     if json_path is not None:
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps([asdict(r) for r in results], indent=2))
+        try:
+            json_path.parent.mkdir(parents=True, exist_ok=True)
+            json_path.write_text(json.dumps([asdict(r) for r in results], indent=2))
+        except OSError as exc:
+            raise RpsError(f"cannot write {json_path}: {exc.strerror or exc}") from None
         print(f"wrote {json_path}")
+    if interrupted:
+        raise KeyboardInterrupt
     return results
 
 

@@ -15,6 +15,9 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data" / "rps-cgi"
 FIXTURE_DATA = Path(__file__).resolve().parent / "fixtures" / "rps-cgi"
+# Subprocesses (`python -m rps`) import this checkout's rps, wherever pytest runs from.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
 
 
 @pytest.fixture(scope="session")

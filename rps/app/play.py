@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
+
+import pygame
 
 from rps.app.window import NO_DISPLAY, App
 from rps.capture import pick_source
@@ -13,15 +18,49 @@ from rps.errors import RpsError
 from rps.pipeline import Pipeline
 from rps.recognizers import load_recognizer
 
+HEADLESS_DRIVERS = ("offscreen", "dummy")  # SDL drivers that show nothing
 
-def check_display() -> None:
+
+def open_display() -> None:
+    """Start SDL's video before any model work, and refuse a display nobody can see: a bad
+    SDL_VIDEODRIVER, no display at all, or a stale DISPLAY from which SDL falls back to its
+    offscreen driver without a word (the game would run forever with no window)."""
+    wanted = os.environ.get("SDL_VIDEODRIVER", "")
     headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    if sys.platform.startswith("linux") and headless and "SDL_VIDEODRIVER" not in os.environ:
+    if sys.platform.startswith("linux") and headless and not wanted:
         raise RpsError(NO_DISPLAY)
+    if sys.platform.startswith("linux") and not os.environ.get("XDG_RUNTIME_DIR"):
+        # SDL's Wayland probe complains on stderr without one; a private empty one is quiet.
+        runtime = tempfile.mkdtemp(prefix="rps-runtime-")
+        atexit.register(shutil.rmtree, runtime, True)
+        os.environ["XDG_RUNTIME_DIR"] = runtime
+    try:
+        pygame.display.init()
+    except pygame.error as exc:
+        raise RpsError(f"cannot open a window ({exc}); for a headless run use `rps bench`") \
+            from None
+    driver = pygame.display.get_driver()
+    if driver in HEADLESS_DRIVERS and driver != wanted:
+        pygame.display.quit()
+        raise RpsError(f"no usable display (SDL fell back to its {driver} driver; is DISPLAY "
+                       "stale?): for a headless run use `rps bench`")
+
+
+def key_script(text: str) -> list[tuple[int, int]]:
+    """``30:space,90:s`` -> [(30, K_SPACE), (90, K_s)]: keys pressed at those frames."""
+    script = []
+    for item in filter(None, text.split(",")):
+        frame, _, name = item.partition(":")
+        try:
+            script.append((int(frame), pygame.key.key_code(name.strip())))
+        except ValueError:
+            raise RpsError(f"bad --keys item {item!r}: use FRAME:KEY, e.g. 30:space") from None
+    return script
 
 
 def play(args: argparse.Namespace, cache_dir: Path | None) -> int:
-    check_display()
+    open_display()
+    keys = key_script(args.keys or "")
     model = load_recognizer(args.recognizer, args.model)
     source, note = pick_source(args.source, args.demo, args.fps)
     precision = args.precision or model.default_precision
@@ -29,9 +68,15 @@ def play(args: argparse.Namespace, cache_dir: Path | None) -> int:
                     hint="LATENCY", cache_dir=cache_dir)
     with pipe:
         app = App(pipe, first_to=args.first_to, fullscreen=args.fullscreen, muted=args.mute,
-                  note=note)
+                  note=note, keys=keys)
         try:
             app.run(args.frames)
         finally:
             app.close()
+    problem = app.history.save()  # a last try for matches that could not be saved
+    if app.history.pending:
+        print(f"rps play: warning: {problem}", file=sys.stderr)
+    elif app.matches_played:
+        n = app.matches_played
+        print(f"{n} match{'es' if n > 1 else ''} played; history in {app.history.path}")
     return 0

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
+
 import numpy as np
 import pygame
 
@@ -30,11 +34,25 @@ def tone(notes: list[tuple[float, float]], volume: float = 0.3) -> np.ndarray:
     return np.ascontiguousarray(np.column_stack([mono, mono]))
 
 
+def sound_card_present() -> bool:
+    """False when Linux reports no sound card and no sound server is named: SDL would try
+    ALSA and PulseAudio anyway, and they print eight lines of errors from C on the way."""
+    if not sys.platform.startswith("linux") or any(
+            os.environ.get(v) for v in ("SDL_AUDIODRIVER", "PULSE_SERVER")):
+        return True
+    try:
+        return "no soundcards" not in Path("/proc/asound/cards").read_text()
+    except OSError:  # no ALSA at all (containers, some CI machines)
+        return False
+
+
 class Sounds:
     def __init__(self, muted: bool = False):
         self.muted = muted
         self.available = False
         self._cues: dict[str, pygame.mixer.Sound] = {}
+        if not sound_card_present():
+            return
         try:
             pygame.mixer.init(frequency=RATE, size=-16, channels=2)
             self._cues = {k: pygame.sndarray.make_sound(tone(v)) for k, v in CUES.items()}

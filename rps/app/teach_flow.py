@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from rps.errors import RpsError
+from rps.errors import RpsError, check_writable, describe
 from rps.game import Game
 from rps.game.teach import TeachSession
 from rps.modeltools.collect import Recorder, personal_models
@@ -55,6 +55,11 @@ class TeachFlow:
         if not isinstance(self.shipped, CnnModel):
             self.toast("Teach mode refits the CNN for now: play with --recognizer cnn to use it")
             return
+        try:  # find out now, not three seconds into the first class
+            check_writable(self.recorder.root)
+        except RpsError as exc:
+            self.toast(f"Teach mode needs somewhere to keep your frames: {exc}")
+            return
         self.game.cancel_round("Teach mode: follow the prompts (T stops)")
         self.session = TeachSession(time.perf_counter, **self.settings)
 
@@ -65,7 +70,13 @@ class TeachFlow:
         if t is not None:
             if frame is not None and frame.seq != self._seq and t.due():
                 self._seq = frame.seq
-                self.recorder.save(t.step.label, frame.image)  # type: ignore[union-attr]
+                try:
+                    self.recorder.save(t.step.label, frame.image)  # type: ignore[union-attr]
+                except (OSError, RpsError) as exc:  # the disk filled up mid-recording
+                    why = describe(exc) if isinstance(exc, OSError) else str(exc)
+                    self.session = None
+                    self.toast(f"Teach mode stopped: a frame could not be saved ({why})")
+                    return
                 t.taken_one()
             if t.done:
                 self.session = None

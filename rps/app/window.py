@@ -23,6 +23,7 @@ from rps.pipeline import Pipeline
 from rps.types import Frame, Prediction
 
 STALL_PAUSE = 1.0  # seconds without frames before a live camera counts as lost
+SAVE_RETRY = 10.0  # seconds between tries to save match history that failed to save
 NO_DISPLAY = "no display available: rps play needs a window; for a headless run use `rps bench`"
 
 
@@ -31,7 +32,8 @@ class App:
 
     def __init__(self, pipeline: Pipeline, first_to: int = 3, history: History | None = None,
                  fullscreen: bool = False, muted: bool = False, size=(1280, 720), note: str = "",
-                 recorder: Recorder | None = None, personal_dir: Path | None = None):
+                 recorder: Recorder | None = None, personal_dir: Path | None = None,
+                 keys: list[tuple[int, int]] | None = None):
         self.pipe = pipeline
         engine = pipeline.engine
         assert engine is not None
@@ -64,6 +66,9 @@ class App:
         self._device_names: dict[str, str] = {}
         self.frame_ms: deque[float] = deque(maxlen=10000)  # display frame times
         self._t_last = time.perf_counter()
+        self._retry_at = 0.0  # when to try saving unsaved matches again
+        self.matches_played = 0
+        self.script = keys or []  # (frame, key code) presses, for scripted runs
         for s in (note, self.history.warning):
             if s:
                 self.toast(s)
@@ -133,7 +138,11 @@ class App:
         self.toast("Muted" if self.sounds.toggle_mute() else "Sound on")
 
     def cmd_screenshot(self, _: int) -> None:
-        self.toast(f"Saved {self.screenshot().name}")
+        try:
+            self.toast(f"Saved {self.screenshot().name}")
+        except (OSError, pygame.error) as exc:  # a full or read-only disk: say so, play on
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self.toast(f"Screenshot not saved to {user_data_dir() / 'screenshots'}: {why}", 5)
 
     def cmd_teach(self, _: int) -> None:
         self.teacher.toggle()
@@ -193,16 +202,32 @@ class App:
         for cue in self.game.sounds:
             self.sounds.play(cue)
         self.game.sounds.clear()
-        while self.game.finished_matches:
-            match = self.game.finished_matches.pop(0)
-            self.history.add({**match, "device": self.device, "precision": self.precision,
-                              "model": self.pipe.engine.model.name})  # type: ignore[union-attr]
+        self._save_matches()
         self.draw()
         self.clock.tick(60)
         now = time.perf_counter()
         self.frame_ms.append((now - self._t_last) * 1000)
         self._t_last = now
         self.pipe.metrics.on_display(now)
+
+    def _save_matches(self) -> None:
+        """Finished matches go to the history. A failed save is a toast when a match ends
+        (not each retry), is retried every few seconds, and the game goes on."""
+        now, ended = time.perf_counter(), self.game.finished_matches
+        if not ended and not (self.history.pending and now >= self._retry_at):
+            return
+        failing = bool(self.history.pending)
+        self.matches_played += len(ended)
+        for match in ended:
+            self.history.queue({**match, "device": self.device, "precision": self.precision,
+                                "model": self.pipe.engine.model.name})  # type: ignore[union-attr]
+        problem = self.history.save()
+        if problem and ended:
+            self.toast(f"{problem} - kept, will retry" if self.history.pending else problem, 5)
+        elif not problem and failing:
+            self.toast("Match history saved")
+        ended.clear()
+        self._retry_at = now + SAVE_RETRY
 
     def _watch_camera(self) -> None:
         """A live camera that stops: pause with a message, resume when frames return."""
@@ -254,6 +279,10 @@ class App:
     def run(self, max_frames: int = 0) -> None:
         n = 0
         while self.running and not (max_frames and n >= max_frames):
+            for key in (k for f, k in self.script if f == n):
+                char = chr(key) if key < 0x110000 and chr(key).isprintable() else ""
+                pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, unicode=char,
+                                                     mod=0))
             self.step()
             n += 1
 

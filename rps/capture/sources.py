@@ -19,6 +19,7 @@ cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)  # our own err
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
 DEMO_CLIP = Path(__file__).resolve().parents[2] / "assets" / "demo.mp4"
+SYNTHETIC_MIN, SYNTHETIC_MAX = 16, 4096  # a side; 16 frames of 4096x4096 are 800 MB already
 HINT = "try --source path/to/video.mp4, an image folder, or --demo"
 
 
@@ -199,6 +200,9 @@ def open_source(spec: str | int | Path, fps: float | None = None) -> FrameSource
             w, h = (int(v) for v in size.lower().split("x"))
         except ValueError:
             raise SourceError(f"bad synthetic size {size!r}: use e.g. synthetic:640x480") from None
+        if not (SYNTHETIC_MIN <= w <= SYNTHETIC_MAX and SYNTHETIC_MIN <= h <= SYNTHETIC_MAX):
+            raise SourceError(f"synthetic size {w}x{h} is out of range: each side must be "
+                              f"{SYNTHETIC_MIN}..{SYNTHETIC_MAX}")
         return SyntheticSource(w, h, fps=fps or 30.0)
     path = Path(text).expanduser()
     if not path.exists():

@@ -3,21 +3,37 @@ config for a device and precision, and compile errors as one line."""
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
 import openvino as ov
 
-from rps.errors import DeviceError, ModelError
+from rps.errors import DeviceError, ModelError, RpsError, check_writable, describe
 
 HINTS = ("LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT")
+
+
+def usable_cache_dir(cache_dir: Path | None) -> Path | None:
+    """``cache_dir`` (made if missing) when the model cache can be written there, else None
+    with one warning line: a cache only saves time, it must never stop a run."""
+    if cache_dir is None:
+        return None
+    try:
+        check_writable(cache_dir)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    except (RpsError, OSError) as exc:
+        why = describe(exc) if isinstance(exc, OSError) else str(exc)
+        print(f"rps: warning: {why}; running without the model cache", file=sys.stderr)
+        return None
+    return cache_dir
 
 
 def make_core(cache_dir: Path | None) -> ov.Core:
     """A Core with the model cache on, so a second compile of the same model is fast."""
     core = ov.Core()
+    cache_dir = usable_cache_dir(cache_dir)
     if cache_dir is not None:
-        cache_dir.mkdir(parents=True, exist_ok=True)
         core.set_property({"CACHE_DIR": str(cache_dir)})
     return core
 
@@ -30,8 +46,10 @@ def first_line(exc: Exception) -> str:
 
 
 def read_ir(core: ov.Core, xml: Path) -> ov.Model:
+    """An IR with its weights named: OpenVINO then does not try its other frontends (and
+    their TensorFlow log lines) on an XML that is not an IR."""
     try:
-        return core.read_model(xml)
+        return core.read_model(xml, xml.with_suffix(".bin"))
     except RuntimeError as exc:
         raise ModelError(
             f"cannot read {xml}: corrupt or not an OpenVINO IR ({first_line(exc)})"
@@ -56,8 +74,15 @@ def compile_on(core: ov.Core, model: ov.Model, device: str, precision: str,
                config: dict) -> tuple[ov.CompiledModel, float]:
     """Compile, timing it; a device that refuses the model is a DeviceError."""
     t0 = time.perf_counter()
-    try:
-        compiled = core.compile_model(model, device, config)
-    except RuntimeError as exc:
-        raise DeviceError(f"{device} could not compile {precision}: {first_line(exc)}") from None
+    for attempt in (1, 2):
+        try:
+            compiled = core.compile_model(model, device, config)
+            break
+        except RuntimeError as exc:
+            # Two processes filling one cache entry at once (two games started together):
+            # OpenVINO fails on the other's half-written blob; by now it is whole.
+            if attempt == 1 and ("filesystem error" in str(exc) or ".blob" in str(exc)):
+                continue
+            raise DeviceError(f"{device} could not compile {precision}: "
+                              f"{first_line(exc)}") from None
     return compiled, (time.perf_counter() - t0) * 1000

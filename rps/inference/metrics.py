@@ -1,7 +1,9 @@
 """Live pipeline metrics over a sliding time window (frames per second and latencies).
 
 Events come from three threads (capture, engine, display), so every recorder takes a lock;
-each call is a deque append, cheap enough for the hot path.
+each call is a deque append, cheap enough for the hot path. Old entries are dropped as new
+ones arrive, not only when read, so a run whose numbers nobody reads (``rps bench``, the
+game with the HUD hidden) stays the same size however long it runs.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ class RateWindow:
         self._times: deque[float] = deque()
 
     def tick(self, t: float | None = None) -> None:
-        self._times.append(self._clock() if t is None else t)
+        t = self._clock() if t is None else t
+        self._times.append(t)
+        self._trim(t)
 
     def _trim(self, now: float) -> None:
         while self._times and now - self._times[0] > self.window:
@@ -73,7 +77,12 @@ class MetricsRecorder:
         with self._lock:
             self._infer.tick(p.t_done)
             self._lat.append((p.t_done, p.latency_ms, p.infer_ms))
+            self._trim_latencies(p.t_done)
             self._device, self._precision = p.device, p.precision
+
+    def _trim_latencies(self, now: float) -> None:
+        while self._lat and now - self._lat[0][0] > self.window:
+            self._lat.popleft()
 
     def reset(self) -> None:
         """Start fresh windows, e.g. after a device switch, so old numbers do not blend in."""
@@ -85,9 +94,7 @@ class MetricsRecorder:
 
     def snapshot(self) -> Metrics:
         with self._lock:
-            now = self._clock()
-            while self._lat and now - self._lat[0][0] > self.window:
-                self._lat.popleft()
+            self._trim_latencies(self._clock())
             lat = [x[1] for x in self._lat]
             inf = [x[2] for x in self._lat]
             return Metrics(

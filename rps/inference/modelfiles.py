@@ -44,7 +44,8 @@ class ModelFiles:
 
     @property
     def input_size(self) -> int:
-        """The network's square input side (metadata, else MobileNet's 224)."""
+        """The network's square input side (metadata, else MobileNet's 224); checked by
+        ``load_model_files``."""
         return int(self.metadata.get("input", {}).get("size", [224])[0])
 
     def xml(self, precision: str) -> Path:
@@ -57,8 +58,17 @@ class ModelFiles:
 
 def read_labels(path: Path) -> tuple[str, ...]:
     """Labels, one a line; Teachable Machine writes '0 rock', so a leading index is dropped."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ModelError(f"no labels file {path}") from None
+    except UnicodeDecodeError as exc:
+        raise ModelError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") \
+            from None
+    except OSError as exc:
+        raise ModelError(f"cannot read labels {path}: {exc.strerror or exc}") from None
     labels = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         parts = line.strip().split(maxsplit=1)
         if not parts:
             continue
@@ -98,13 +108,8 @@ def load_model_files(path: str | Path | None = None, need_labels: bool = True) -
             variants = {"FP32": _check_pair(path / "model.xml")}
         if not variants:
             raise ModelError(f"no model.xml under {path} (expected {path}/FP32/model.xml)")
-    meta: dict = {}
     meta_path = root / "metadata.json"
-    if meta_path.is_file():
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ModelError(f"corrupt {meta_path}: {exc}") from None
+    meta = read_metadata(meta_path) if meta_path.is_file() else {}
     labels_path = next((p for p in (root / "labels.txt", path.parent / "labels.txt")
                         if p.is_file()), None)
     if labels_path is not None:
@@ -116,8 +121,34 @@ def load_model_files(path: str | Path | None = None, need_labels: bool = True) -
     else:
         raise ModelError(f"no labels.txt in {root}: one class name per line, in output order")
     inp = meta.get("input", {})
-    mean = tuple(float(v) for v in inp.get("mean", DEFAULT_MEAN))
-    scale = tuple(float(v) for v in inp.get("scale", DEFAULT_SCALE))
+    try:
+        mean = tuple(float(v) for v in inp.get("mean", DEFAULT_MEAN))
+        scale = tuple(float(v) for v in inp.get("scale", DEFAULT_SCALE))
+    except (TypeError, ValueError):
+        mean = scale = ()
     if len(mean) != 3 or len(scale) != 3 or 0 in scale:
         raise ModelError(f"{meta_path}: input mean and scale need three values, scale non-zero")
     return ModelFiles(root, variants, labels, mean, scale, meta)  # type: ignore[arg-type]
+
+
+def read_metadata(path: Path) -> dict:
+    """metadata.json, checked for the shape the engine relies on: an object whose ``input``
+    is an object with a ``size`` of one or two positive whole numbers and a list of labels."""
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelError(f"corrupt {path}: {exc}") from None
+    except OSError as exc:
+        raise ModelError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not isinstance(meta, dict):
+        raise ModelError(f"corrupt {path}: expected a JSON object, found {type(meta).__name__}")
+    inp = meta.get("input", {})
+    size = inp.get("size", [224]) if isinstance(inp, dict) else None
+    if not (isinstance(size, list) and 1 <= len(size) <= 2 and all(
+            type(v) is int and 0 < v <= 4096 for v in size)):
+        raise ModelError(f"{path}: input.size must be [side] or [side, side] in pixels "
+                         f"(found {size if isinstance(inp, dict) else inp!r})")
+    labels = meta.get("labels", [])
+    if not (isinstance(labels, list) and all(isinstance(v, str) for v in labels)):
+        raise ModelError(f"{path}: labels must be a list of class names")
+    return meta

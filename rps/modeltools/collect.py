@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from rps.capture import CaptureThread, FrameSource
-from rps.errors import RpsError, SourceError
+from rps.errors import RpsError, SourceError, check_writable
 from rps.game.history import atomic_write_bytes, user_data_dir
 from rps.game.teach import TeachSession
 from rps.modeltools.dataset import scan
@@ -58,6 +58,8 @@ class Recorder:
 def collect(source: FrameSource, recorder: Recorder, per_class: int = 30, rate: float = 5.0,
             countdown: float = 3.0, stall_timeout: float = 3.0) -> dict[str, int]:
     """Prompt on the terminal and record each class from ``source``, without the game."""
+    check_writable(recorder.root)  # before the camera and the countdown, not at frame one
+    progress = sys.stderr.isatty()  # a `\r` counter is for a terminal, not a log file
     session = TeachSession(time.perf_counter, per_class, rate, countdown)
     capture = CaptureThread(source, loop=True).start()
     shown = None
@@ -78,8 +80,10 @@ def collect(source: FrameSource, recorder: Recorder, per_class: int = 30, rate: 
             if session.due():
                 recorder.save(step.label, frame.image)
                 session.taken_one()
-                print(f"\r  {session.total} frames", end="", file=sys.stderr, flush=True)
+                if progress:
+                    print(f"\r  {session.total} frames", end="", file=sys.stderr, flush=True)
     finally:
         capture.stop()
-        print(file=sys.stderr)
+        if progress:
+            print(file=sys.stderr)
     return recorder.counts()

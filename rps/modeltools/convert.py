@@ -8,7 +8,6 @@ SavedModels convert without TensorFlow (OpenVINO reads them itself); ``.keras`` 
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -61,6 +60,8 @@ def find_source(path: Path, labels: Path | None = None) -> Source:
     else:
         raise ModelError(f"{path}: unsupported format; give a .keras / .h5 file, a SavedModel "
                          "folder or a Teachable Machine export")
+    if labels is not None and not labels.is_file():
+        raise ModelError(f"no labels file {labels}")
     labels = labels or next((p for p in (base / "labels.txt", found.parent / "labels.txt")
                              if p.is_file()), None)
     return Source(kind, found, labels)
@@ -68,9 +69,10 @@ def find_source(path: Path, labels: Path | None = None) -> Source:
 
 def _keras_to_savedmodel(path: Path, out: Path) -> Path:
     """Load a Keras file (Teachable Machine's old h5 too) and export a SavedModel."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from rps.modeltools.quiet import import_keras
+
     try:
-        import keras
+        keras = import_keras()
     except ImportError:
         raise RpsError("converting .keras / .h5 needs TensorFlow: pip install 'rps[train]'") \
             from None
@@ -155,9 +157,11 @@ def quantize(model: ov.Model, calib: np.ndarray,
              ) -> ov.Model:
     """INT8 with NNCF; with labelled ``val``, accuracy control keeps the top-1 drop under
     ``max_drop`` by leaving the most sensitive layers in floating point."""
-    import nncf
-
     from rps.modeltools.personalize import find_head
+    from rps.modeltools.quiet import native_stderr_silenced
+
+    with native_stderr_silenced():  # it loads TensorFlow / torch when they are installed
+        import nncf
 
     dataset = nncf.Dataset(list(calib), lambda x: x[None])
     # The head stays in float: tiny, and `rps personalize` rewrites its weights.
@@ -220,7 +224,11 @@ def convert(src_path: Path, out: Path, *, labels: Path | None = None,
     report = src.path.parent / "report.json" if src.path.is_file() else src_path / "report.json"
     accuracy = None
     if report.is_file():
-        accuracy = json.loads(report.read_text()).get("test", {}).get("accuracy")
+        try:
+            accuracy = json.loads(report.read_text(encoding="utf-8")).get("test", {}).get(
+                "accuracy")
+        except (ValueError, AttributeError) as exc:  # not JSON, or not objects inside
+            raise ModelError(f"{report} is not an `rps train` report ({exc})") from None
     meta = {
         "name": out.name, "source": str(src.path), "source_kind": src.kind,
         "labels": list(canon),

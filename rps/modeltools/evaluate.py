@@ -9,7 +9,6 @@ IR's speed-up over Keras ``predict``, a plain call, and a ``tf.function`` call.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -84,9 +83,10 @@ def ir_runner(xml: Path, precision: str, device: str = "CPU") -> Runner:
 
 
 def keras_runners(path: Path) -> list[Runner]:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from rps.modeltools.quiet import import_keras
+
     try:
-        import keras
+        keras = import_keras()
         import tensorflow as tf
     except ImportError:
         raise RpsError("comparing against Keras needs TensorFlow: pip install 'rps[train]'") \

@@ -14,6 +14,9 @@ hot-swap to.
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +27,7 @@ import numpy as np
 import openvino as ov
 from openvino import opset13 as ops
 
-from rps.errors import ModelError, RpsError
+from rps.errors import ModelError, RpsError, check_output
 from rps.inference.core import read_ir
 from rps.inference.modelfiles import ModelFiles, load_model_files
 from rps.inference.preprocess import embed_preprocessing
@@ -202,6 +205,18 @@ def load_images(data: Path, labels: tuple[str, ...]) -> tuple[list[np.ndarray], 
     return images, np.array([labels.index(s.label) for s in samples])
 
 
+def swap_in(new: Path, out: Path) -> None:
+    """Rename the finished folder ``new`` to ``out``. An old ``out`` is renamed aside first
+    and deleted after, so a kill at any point leaves whole models, never mixed weights."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}-{time.time_ns()}")
+        os.replace(out, old)
+    os.replace(new, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
 def personalize(data: Path, model: Path | None, out: Path, *, l2: float = 1e-3,
                 copies: int = COPIES, core: ov.Core | None = None) -> dict:
     """Fit a personal head on ``data`` and write ``out`` with each precision of ``model``."""
@@ -228,16 +243,22 @@ def personalize(data: Path, model: Path | None, out: Path, *, l2: float = 1e-3,
                                   np.full(len(fa), ANCHOR_SHARE / len(fa))])
     head = fit_head(fit_f, fit_y, prior, l2=l2, weights=weights)
     fitted = float((head.scores(f[:len(y)]).argmax(1) == y).mean())
-    out.mkdir(parents=True, exist_ok=True)
-    for p in files.variants:
-        (out / p).mkdir(exist_ok=True)
-        src = base if p == "FP16" else read_ir(core, files.xml(p))
-        ov.save_model(with_head(src, head), out / p / "model.xml", compress_to_fp16=(p == "FP16"))
-    (out / "labels.txt").write_text("\n".join(files.labels) + "\n")
     counts = {c: int((y == i).sum()) for i, c in enumerate(files.labels) if (y == i).any()}
     meta = {**files.metadata, "name": out.name, "personalized_from": str(files.root),
             "personal_frames": counts, "date": date.today().isoformat(), "fit_accuracy": fitted}
-    (out / "metadata.json").write_text(json.dumps(meta, indent=2))
+    check_output(out, folder=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.new-"))
+    try:
+        for p in files.variants:
+            src = base if p == "FP16" else read_ir(core, files.xml(p))
+            ov.save_model(with_head(src, head), staging / p / "model.xml",
+                          compress_to_fp16=(p == "FP16"))
+        (staging / "labels.txt").write_text("\n".join(files.labels) + "\n", encoding="utf-8")
+        (staging / "metadata.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        swap_in(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # gone already unless something failed
     seconds = time.perf_counter() - t0
     print(f"personal model {out}: {len(y)} frames {counts}, features {t_features:.1f} s, "
           f"total {seconds:.1f} s, fits its frames at {fitted:.1%}")

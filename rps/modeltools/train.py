@@ -8,7 +8,6 @@ the same backgrounds, then squashed 4:3 -> square exactly as the engine resizes 
 
 from __future__ import annotations
 
-import os
 import time
 import zlib
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ import numpy as np
 from rps.errors import RpsError
 from rps.inference.modelfiles import SHARED
 from rps.modeltools.dataset import Sample, scan, split_by_group
+from rps.modeltools.quiet import import_keras
 from rps.modeltools.report import classification_report, save_report
 from rps.modeltools.samples import (
     SIZE,
@@ -89,8 +89,7 @@ def _batches(cfg: TrainConfig, hands: list, photos: list, epoch: int):
 
 def train(cfg: TrainConfig) -> dict:
     """Train, report on the held-out render groups, and save Keras, SavedModel and labels."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import keras
+    keras = import_keras()
 
     keras.utils.set_random_seed(cfg.seed)
     split = split_by_group(scan(cfg.data))

@@ -149,3 +149,34 @@ def test_camera_lost_mid_match_pauses_and_resumes(tiny_model, tmp_path, monkeypa
         app.close()
         pipe.stop()
     assert pipe.threads_alive() == []
+
+
+def test_a_match_that_cannot_be_saved_is_a_toast_and_is_saved_later(app, tmp_path):
+    blocker = tmp_path / "blocked"
+    blocker.write_text("")  # the history's folder is a file: every save fails
+    app.history = History(blocker / "history.json")
+    app.game.first_to = 1
+    app.game.start_round()
+    app.game._judge({"rock": "paper", "paper": "scissors",
+                     "scissors": "rock"}[app.game.round.computer])
+    app.step()
+    assert any("not saved" in s and "will retry" in s for _, s in app.toasts)
+    assert app.running and len(app.history.pending) == 1
+    blocker.unlink()  # the folder becomes writable
+    app._retry_at = 0.0  # instead of waiting the retry interval
+    app.step()
+    assert app.history.pending == [] and any(s == "Match history saved" for _, s in app.toasts)
+    assert len(History(blocker / "history.json").matches) == 1
+
+
+def test_screenshot_and_teach_on_an_unwritable_folder_are_toasts(app, tmp_path, monkeypatch):
+    blocker = tmp_path / "blocked"
+    blocker.write_text("")
+    monkeypatch.setenv("RPS_DATA_DIR", str(blocker / "data"))
+    app.teacher.recorder.root = blocker / "data" / "recordings"
+    press(pygame.K_s)
+    press(pygame.K_t)
+    app.step()
+    assert any("Screenshot not saved" in s for _, s in app.toasts)
+    assert any("Teach mode needs" in s for _, s in app.toasts)
+    assert app.running and not app.teacher.active

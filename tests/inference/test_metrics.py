@@ -52,3 +52,19 @@ def test_frame_and_prediction_validate_their_shapes():
     p = _pred(1.0, 1.02)
     assert p.label == "rock" and p.confidence == pytest.approx(0.7)
     assert p.latency_ms == pytest.approx(20)
+
+
+def test_windows_stay_bounded_when_nobody_reads_them():
+    """`rps bench` and the game with the HUD hidden never call snapshot(): an hour of
+    events must still hold only the last window's worth."""
+    clock = FakeClock()
+    m = MetricsRecorder(1.0, clock)
+    for _ in range(30 * 600):  # ten minutes at 30 fps
+        clock.t += 1 / 30
+        m.on_capture(clock.t)
+        m.on_display(clock.t)
+        m.on_prediction(_pred(clock.t - 0.01, clock.t))
+    for window in (m._capture, m._infer, m._display):
+        assert len(window._times) <= 32
+    assert len(m._lat) <= 32
+    assert m.snapshot().infer_fps == pytest.approx(30, rel=0.05)

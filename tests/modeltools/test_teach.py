@@ -185,3 +185,32 @@ def test_a_head_without_bias_gets_one(tmp_path):
     f = np.random.default_rng(0).standard_normal((1, 8)).astype(np.float32)
     assert np.allclose(out(f)[0], new.scores(f), atol=1e-5)
     assert np.allclose(read_head(with_head(model, new)).b, new.b)
+
+
+def test_personalize_swaps_the_whole_folder_in_or_leaves_the_old_one(tiny_model, tmp_path,
+                                                                    monkeypatch):
+    """A failure (or a kill) mid-write leaves the previous model whole: the new one is
+    written beside it and renamed into place only when complete."""
+    import rps.modeltools.personalize as per
+
+    data = _recording(tmp_path / "rec")
+    out = tmp_path / "personal"
+    per.personalize(data, tiny_model, out, copies=1)
+    before = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*.bin")}
+    real_save, saved = ov.save_model, []
+
+    def dies_after_one(model, path, **kw):
+        if saved:
+            raise OSError(28, "No space left on device", str(path))
+        saved.append(path)
+        real_save(model, path, **kw)
+
+    monkeypatch.setattr(per.ov, "save_model", dies_after_one)
+    with pytest.raises(OSError):
+        per.personalize(data, tiny_model, out, copies=1)
+    assert {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*.bin")} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["personal", "rec"]  # no leftovers
+    monkeypatch.setattr(per.ov, "save_model", real_save)
+    per.personalize(data, tiny_model, out, copies=1, l2=1.0)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["personal", "rec"]
+    assert load_model_files(out).variants.keys() == {"FP32", "FP16"}

@@ -1,0 +1,197 @@
+"""The `rps` command line: every subcommand's arguments, checked as they are parsed (number
+ranges, sizes, writable output paths), so bad input is one usage line before any work."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn
+
+from rps.errors import RpsError, check_output
+from rps.inference.modelfiles import SHARED
+
+PRECISION_CHOICES = ("FP32", "FP16", "INT8")
+RECOGNIZER_CHOICES = ("hand", "cnn")
+HINT_CHOICES = ("LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT")
+
+
+def _upper(text: str) -> str:
+    return text.upper()
+
+
+def _number(kind: type, low: float, high: float | None = None, above: bool = False
+            ) -> Callable[[str], float]:
+    """An argparse type for a ``kind`` number >= ``low`` (> with ``above``), <= ``high``:
+    a value out of range is argparse's one-line usage error and exit 2, before any work."""
+    want = f"> {low}" if above else f">= {low}" if high is None else f"{low}..{high}"
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        bad = value <= low if above else value < low
+        if not math.isfinite(value) or bad or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{text} is out of range (must be {want})")
+        return value
+
+    return parse
+
+
+POSITIVE = _number(float, 0, above=True)
+NON_NEG = _number(float, 0)
+COUNT = _number(int, 0)
+POS_INT = _number(int, 1)
+NIREQ = _number(int, 0, 64)
+
+
+def _out_path(folder: bool) -> Callable[[str], Path]:
+    """An argparse type for an output folder / file, checked writable before work starts."""
+    def parse(text: str) -> Path:
+        try:
+            return check_output(Path(text).expanduser(), folder)
+        except RpsError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
+
+
+OUT_DIR = _out_path(folder=True)
+OUT_FILE = _out_path(folder=False)
+
+
+def _add_model_args(p: argparse.ArgumentParser, multi: bool) -> None:
+    nargs = "+" if multi else None
+    p.add_argument("--recognizer", "-r", choices=RECOGNIZER_CHOICES, default="hand",
+                   help="hand: MediaPipe hand landmarks + a gesture classifier (reads real "
+                   "webcams best); cnn: the MobileNet classifier on the whole frame")
+    p.add_argument("--model", help="the recognizer's model folder or model.xml (default: "
+                   "models/rps-hand, or models/rps-mobilenet for cnn)")
+    p.add_argument("--device", "-d", nargs=nargs, default=["CPU"] if multi else "CPU",
+                   type=_upper, help="inference device(s): CPU, GPU, NPU, AUTO, MULTI:..., "
+                   "HETERO:... (see `rps devices`)")
+    p.add_argument("--precision", "-p", nargs=nargs, help="default: the recognizer's own "
+                   "(hand: FP16, cnn: FP32)",
+                   type=_upper, choices=PRECISION_CHOICES)
+    p.add_argument("--no-cache", action="store_true", help="do not use OpenVINO's model cache")
+
+
+def _add_source_args(p: argparse.ArgumentParser, default: str) -> None:
+    p.add_argument("--source", "-s", default=default,
+                   help="camera index, video file, image folder, 'demo' or 'synthetic[:WxH]' "
+                   f"(default: {'camera 0, else the demo clip' if default == 'auto' else default})")
+    p.add_argument("--demo", action="store_true", help="use the bundled demo clip")
+    p.add_argument("--fps", type=POSITIVE, help="pace files / images / synthetic at this rate")
+    p.add_argument("--max", action="store_true",
+                   help="read files as fast as the engine takes them instead of paced")
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line like every other error (``--help`` still shows usage);
+    subcommand parsers are made of this class too."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="rps", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("devices", help="list inference devices")
+
+    bench = sub.add_parser("bench", help="headless frame-rate test of capture -> engine")
+    _add_source_args(bench, "demo")
+    _add_model_args(bench, multi=True)
+    bench.add_argument("--seconds", type=POSITIVE, default=10.0, help="measure this long")
+    bench.add_argument("--frames", type=COUNT, default=0, help="or stop after this many frames")
+    bench.add_argument("--hint", nargs="+", default=["LATENCY"], type=_upper,
+                       choices=HINT_CHOICES)
+    bench.add_argument("--nireq", nargs="+", type=NIREQ, default=[0],
+                       help="infer requests in the ring, 0..64 (0: the device's optimal number)")
+    bench.add_argument("--api", nargs="+", default=["async"], choices=("sync", "async"))
+    bench.add_argument("--no-loop", action="store_true", help="stop at the end of a file")
+    bench.add_argument("--json", type=OUT_FILE, help="write results here as JSON")
+    bench.add_argument("--pc", action="store_true", help="print per-layer performance counters")
+    bench.add_argument("--quiet", action="store_true", help="no progress line")
+
+    play = sub.add_parser("play", help="play rock-paper-scissors against the computer")
+    _add_source_args(play, "auto")
+    _add_model_args(play, multi=False)
+    play.add_argument("--first-to", type=POS_INT, default=3, help="wins needed to take a match")
+    play.add_argument("--frames", type=COUNT, default=0, help="quit after this many frames")
+    play.add_argument("--fullscreen", action="store_true")
+    play.add_argument("--mute", action="store_true")
+    play.add_argument("--keys", help="press keys at given frames, e.g. 30:space,90:s "
+                      "(scripted demos and tests)")
+    shared = SHARED / "data" / "rps-cgi"
+    train = sub.add_parser("train", help="train a gesture model (needs the train extra)")
+    train.add_argument("--recognizer", "-r", choices=RECOGNIZER_CHOICES, default="cnn",
+                       help="cnn: the MobileNet CNN (default); hand: the landmark classifier, "
+                       "on the CGI renders and the real hands of --real")
+    train.add_argument("--real", type=Path, default=SHARED / "data" / "rps-cv-real",
+                       help="real hands on green (class folders), trained on beside the CGI "
+                       "ones (default: ../shared/data/rps-cv-real when present)")
+    train.add_argument("--no-real", action="store_true", help="train on the CGI hands only")
+    train.add_argument("--data", type=Path, default=shared, help="class folders of images")
+    train.add_argument("--out", type=OUT_DIR, default=Path("runs/train"))
+    train.add_argument("--weights", help="backbone weights .h5 (default: ../shared/weights, "
+                       "else Keras' imagenet download); 'none' for random initialisation")
+    train.add_argument("--head-epochs", type=COUNT, default=3)
+    train.add_argument("--epochs", type=COUNT, default=24, help="fine-tuning epochs")
+    train.add_argument("--batch", type=POS_INT, default=32)
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--limit", type=COUNT, default=0, help="images per class (quick runs)")
+    train.add_argument("--use-val", action="store_true",
+                       help="train on the validation groups too (for the final model; the "
+                       "test groups stay held out)")
+
+    conv = sub.add_parser("convert", help="Keras / SavedModel / Teachable Machine -> IR")
+    conv.add_argument("source", type=Path, help=".keras/.h5 file, SavedModel folder, a "
+                      "`rps train` output, a Teachable Machine export folder, or MediaPipe's "
+                      "palm_detection / hand_landmark .tflite")
+    conv.add_argument("--out", type=OUT_DIR, required=True, help="models/<name>")
+    conv.add_argument("--labels", type=Path, help="labels.txt (default: beside the source)")
+    conv.add_argument("--precision", "-p", nargs="+", type=_upper, choices=PRECISION_CHOICES,
+                      help="default: FP32 FP16 INT8; FP32 FP16 for .tflite")
+    conv.add_argument("--calib", type=Path, help="class folders for INT8 calibration")
+    conv.add_argument("--calib-size", type=POS_INT, default=300)
+    conv.add_argument("--accuracy-control", action="store_true",
+                      help="INT8 with NNCF accuracy control (max 1 point drop)")
+    conv.add_argument("--credit", help="data credit to record in the metadata")
+
+    ev = sub.add_parser("eval", help="read a labelled folder the way the game does (--data "
+                        "DIR); or accuracy and speed of Keras vs each IR precision (--keras)")
+    ev.add_argument("--data", type=Path, help="class folders of images; alone (no --keras / "
+                    "--backgrounds) it is read through the game's recognizer")
+    ev.add_argument("--recognizer", "-r", choices=RECOGNIZER_CHOICES, default="hand")
+    ev.add_argument("--precision", "-p", type=_upper, choices=PRECISION_CHOICES,
+                    help="default: the recognizer's own (hand: FP16, cnn: FP32)")
+    ev.add_argument("--json", type=OUT_FILE, help="--data: write accuracy, per_class, n, "
+                    "confusion here")
+    ev.add_argument("--model", type=Path, help="IR model folder (default: shipped model)")
+    ev.add_argument("--keras", type=Path, help="the Keras model to compare against")
+    ev.add_argument("--runs", type=POS_INT, default=10, help="timed passes over the set")
+    ev.add_argument("--backgrounds", choices=("plain", "unseen"))
+    ev.add_argument("--limit", type=COUNT, default=0, help="images per class (quick runs)")
+    ev.add_argument("--device", "-d", default="CPU", type=_upper)
+    ev.add_argument("--out", type=OUT_DIR, default=Path("runs/eval"))
+    col = sub.add_parser("collect", help="record your own gestures, one folder per class")
+    _add_source_args(col, "auto")
+    col.add_argument("--out", type=OUT_DIR, help="recording folder (default: user data folder)")
+    col.add_argument("--per-class", type=POS_INT, default=30)
+    col.add_argument("--rate", type=POSITIVE, default=5.0, help="frames per second to keep")
+    col.add_argument("--countdown", type=NON_NEG, default=3.0, help="seconds before each class")
+    col.add_argument("--clear", action="store_true", help="delete the recording and exit")
+
+    per = sub.add_parser("personalize", help="refit the model's head on your recording "
+                         "(no TensorFlow needed)")
+    per.add_argument("--data", type=Path, help="recording (default: the user data folder)")
+    per.add_argument("--model", type=Path, help="model to start from (default: shipped)")
+    per.add_argument("--out", type=OUT_DIR, help="default: the user models folder")
+    per.add_argument("--l2", type=NON_NEG, default=1e-3, help="pull towards the shipped head")
+    return parser
+
+
