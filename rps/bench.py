@@ -109,7 +109,7 @@ def run_one(cfg: BenchConfig, device: str, precision: str, hint: str, nireq: int
                     hands += bool(p.hands)
                     palm_and_hand += p.palm_ran and bool(p.hands)
                     staged += bool(p.stages_ms)
-                t_last = now if batch else t_last
+                t_last, cpu_last = now, time.process_time()
             elif pipe.finished:
                 break
             elif source.live and pipe.capture.stalled_for() > cfg.stall_timeout:
@@ -128,7 +128,7 @@ def run_one(cfg: BenchConfig, device: str, precision: str, hint: str, nireq: int
             counters = pipe.engine.perf_counts()
         ring = pipe.engine.ring
         dropped = pipe.capture.dropped - dropped0
-        cpu_s = time.process_time() - cpu_start if infer else float("nan")
+        cpu_s = cpu_last - cpu_start if infer else float("nan")
     if cfg.progress:
         print("\r" + " " * 70 + "\r", end="", file=sys.stderr)
     duration = (t_last - t_start) * 1000

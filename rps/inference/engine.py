@@ -20,7 +20,7 @@ import cv2
 import openvino as ov
 
 from rps.errors import RpsError
-from rps.inference.core import HINTS, make_core
+from rps.inference.core import HINTS, first_line, make_core
 from rps.inference.devices import validate_device
 from rps.types import Frame, Prediction, Recognizer, RecognizerModel, RingSettings
 
@@ -58,6 +58,7 @@ class Engine:
         self._events: deque[EngineEvent] = deque()
         self._pending: Recognizer | None = None
         self._target: tuple[str, str, RecognizerModel] | None = None
+        self._compiling: tuple[str, str, RecognizerModel] | None = None  # the switcher's job
         self._closing = False
         self._switch_cond = threading.Condition()
         self._switcher: threading.Thread | None = None
@@ -83,7 +84,10 @@ class Engine:
         idx = self._next_in
         self._next_in += 1
         ring = self.ring
-        ring.start(frame, partial(self._on_done, idx))
+        try:
+            ring.start(frame, partial(self._on_done, idx))
+        except Exception as exc:  # the frame keeps its place in the order, as a failure
+            self._on_done(idx, f"inference failed on {ring.device}: {first_line(exc)}")
         if self.sync:
             ring.wait_all()
 
@@ -106,7 +110,7 @@ class Engine:
         """The next prediction in order, waiting up to ``timeout`` seconds."""
         with self._cond:
             if not self._out:
-                self._cond.wait_for(lambda: bool(self._out), timeout)
+                self._cond.wait_for(lambda: bool(self._out) or self.error is not None, timeout)
             return self._out.popleft() if self._out else None
 
     def take(self, timeout: float | None = None) -> list[Prediction]:
@@ -139,12 +143,16 @@ class Engine:
         """Compile another device, precision or model in the background; the latest
         request wins. A new model without the current precision is served in FP32."""
         with self._switch_cond:
+            # Unnamed parts come from the latest request, so a second quick switch (a
+            # precision while a device compiles) adds to the first instead of undoing it.
+            latest = self._pending or self.ring
+            cur = self._target or self._compiling or (latest.device, latest.precision,
+                                                      latest.model)
             if precision is None:
-                precision = self.ring.precision
+                precision = cur[1]
                 if model is not None and precision not in model.variants:
                     precision = "FP32"
-            self._target = (device or self.ring.device, precision.upper(),
-                            model or self.ring.model)
+            self._target = (device or cur[0], precision.upper(), model or cur[2])
             if self._switcher is None:
                 self._switcher = threading.Thread(target=self._switch_loop, name="rps-switch",
                                                   daemon=True)
@@ -158,7 +166,7 @@ class Engine:
                 if self._closing:
                     return
                 device, precision, model = self._target  # type: ignore[misc]
-                self._target = None
+                self._compiling, self._target = self._target, None
             serving = self._pending or self.ring
             if (serving.device, serving.precision, serving.model.root) == (
                     device.upper(), precision, model.root):
@@ -167,12 +175,15 @@ class Engine:
                 continue
             try:
                 ring = self._build(device, precision, model)
-            except RpsError as exc:
-                self._events.append(EngineEvent("failed", device, precision, str(exc),
+            except Exception as exc:  # a failed switch is an event; the old ring serves on
+                why = str(exc) if isinstance(exc, RpsError) else first_line(exc)
+                self._events.append(EngineEvent("failed", device, precision, why,
                                                 time.perf_counter()))
+                with self._switch_cond:
+                    self._compiling = None
                 continue
             with self._switch_cond:
-                self._pending = ring  # picked up by the next submit()
+                self._pending, self._compiling = ring, None  # picked up by the next submit()
 
     def _swap(self) -> None:
         with self._switch_cond:
@@ -187,7 +198,8 @@ class Engine:
 
     @property
     def switching(self) -> bool:
-        return self._target is not None or self._pending is not None
+        return (self._target is not None or self._compiling is not None
+                or self._pending is not None)
 
     def events(self) -> list[EngineEvent]:
         out = []

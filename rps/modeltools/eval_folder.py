@@ -23,19 +23,20 @@ def eval_folder(data: Path, recognizer: str = "hand", model: Path | None = None,
                 device: str = "CPU", precision: str | None = None, json_out: Path | None = None,
                 cache_dir: Path | None = None, quiet: bool = False) -> dict:
     samples = scan(data)
-    first = cv2.imread(str(samples[0].path))
-    if first is None:
-        raise RpsError(f"cannot read image {samples[0].path}")
     reader = load_recognizer(recognizer, model, track=False)
     precision = precision or reader.default_precision
-    engine = Engine(reader, device, precision, frame_hw=first.shape[:2],
-                    core=make_core(cache_dir))
+    core = make_core(cache_dir)
+    engines: dict[tuple[int, int], Engine] = {}  # one per image size: nothing is stretched
     truth, got, ms = [], [], []
     try:
         for i, s in enumerate(samples, 1):
             img = cv2.imread(str(s.path))
             if img is None:
                 raise RpsError(f"cannot read image {s.path}: corrupt or not an image")
+            hw = img.shape[:2]
+            if hw not in engines:
+                engines[hw] = Engine(reader, device, precision, frame_hw=hw, core=core)
+            engine = engines[hw]
             engine.submit(Frame(i, time.perf_counter(), img))
             p = engine.get(30.0)
             if p is None:
@@ -44,9 +45,10 @@ def eval_folder(data: Path, recognizer: str = "hand", model: Path | None = None,
             got.append(CLASSES.index(p.label) if p.label in CLASSES else -1)
             ms.append(p.infer_ms)
     finally:
-        engine.close()
+        for e in engines.values():
+            e.close()
     result = summarize(np.array(truth), np.array(got))
-    result.update(recognizer=recognizer, model=engine.model.name, device=device,
+    result.update(recognizer=recognizer, model=reader.name, device=device,
                   precision=precision, data=str(data), infer_ms_median=float(np.median(ms)))
     if not quiet:
         print_summary(result)

@@ -50,9 +50,10 @@ def read_folder(root: Path, cache: Path | None = None, device: str = "CPU") -> H
     samples = scan(root)
     palm_files = load_model_files(DEFAULT_STAGES / "palm", need_labels=False)
     lm_files = load_model_files(DEFAULT_STAGES / "landmarks", need_labels=False)
-    key = hashlib.sha256("\n".join([*(str(s.path) for s in samples),
-                                    str(palm_files.xml("FP32").stat().st_size),
-                                    str(lm_files.xml("FP32").stat().st_size)]).encode())
+    stamps = [f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in
+              [s.path for s in samples] + [f.xml("FP32").with_suffix(".bin")
+                                           for f in (palm_files, lm_files)]]
+    key = hashlib.sha256("\n".join(stamps).encode())
     npz = cache / f"{root.name}-{key.hexdigest()[:12]}.npz" if cache else None
     if npz is not None and npz.is_file():
         d = np.load(npz)
@@ -69,6 +70,8 @@ def read_folder(root: Path, cache: Path | None = None, device: str = "CPU") -> H
         lms.append(hands[0].landmarks.astype(np.float32))
         labels.append(CLASSES.index(s.label))
         paths.append(str(s.path))
+    if not lms:
+        raise RpsError(f"no hand found in any image under {root}")
     out = HandSet(np.stack(lms), np.array(labels), paths, missed)
     if npz is not None:
         npz.parent.mkdir(parents=True, exist_ok=True)

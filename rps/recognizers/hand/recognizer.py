@@ -93,6 +93,11 @@ class HandModel:
             raise ModelError(f"{self.files.root}: not a hand gesture classifier (input "
                              f"{shape}, expected [batch, {features.SIZE}] pose features); "
                              "a CNN model needs --recognizer cnn")
+        out = cls_ir.output(0).get_partial_shape()
+        labels = self.files.labels
+        if out[-1].is_dynamic or out[-1].get_length() != len(labels) or "none" not in labels:
+            raise ModelError(f"{self.files.root}: the classifier outputs {out} but the labels "
+                             f"are {', '.join(labels)} (they must match and include none)")
         cls_ir.reshape({cls_ir.input(0): ov.PartialShape([1, features.SIZE])})
         classifier, ms = compile_on(core, cls_ir, device, cls_precision,
                                     compile_config(core, device, cls_precision, settings.hint))
@@ -139,7 +144,8 @@ class HandStages:
                  max_hands: int = 1, track: bool = True, compile_ms: float = 0.0):
         self.compile_ms = compile_ms
         self._palm = palm_model.create_infer_request()
-        self._lm = [lm_model.create_infer_request() for _ in range(max_hands)]
+        # Up to max_hands palm ROIs plus the hands still tracked can be read in one frame.
+        self._lm = [lm_model.create_infer_request() for _ in range(2 * max_hands)]
         self._anchors = palm.ssd_anchors()
         self._palm_scores = int(np.argmin([o.get_partial_shape()[-1].get_length()
                                            for o in palm_model.outputs]))
@@ -163,10 +169,10 @@ class HandStages:
     def _read(self, image: np.ndarray, rois: list[roi.Roi]) -> list[Reading]:
         t0 = time.perf_counter()
         reqs = self._lm[:len(rois)]
-        for req, r in zip(reqs, rois, strict=False):
+        for req, r in zip(reqs, rois, strict=True):
             req.start_async({0: roi.crop(image, r, LANDMARK_SIZE)[None]})
         out = []
-        for req, r in zip(reqs, rois, strict=False):
+        for req, r in zip(reqs, rois, strict=True):
             req.wait()
             pts = req.get_output_tensor(0).data.reshape(21, 3)
             presence = float(req.get_output_tensor(1).data.reshape(-1)[0])
