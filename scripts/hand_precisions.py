@@ -12,38 +12,28 @@ that accuracy drops at most 0.5 point from FP32.
 from __future__ import annotations
 
 import argparse
-import zlib
 from pathlib import Path
 
 import cv2
 import numpy as np
 import openvino as ov
 
-from rps.inference.core import compile_config
 from rps.inference.modelfiles import SHARED
-from rps.modeltools.dataset import scan, split_by_group
+from rps.modeltools.dataset import held_out_real, scan, split_by_group
 from rps.modeltools.eval_folder import eval_folder
 from rps.recognizers import load_recognizer
-from rps.recognizers.hand.recognizer import compile_stages
 
 
 def held_out_images() -> list[Path]:
     cgi = [s.path for s in split_by_group(scan(SHARED / "data" / "rps-cgi"))["test"]]
-    real = [s.path for s in scan(SHARED / "data" / "rps-cv-real")
-            if zlib.crc32(s.path.name.encode()) % 7 == 0]
+    real = [s.path for s in scan(SHARED / "data" / "rps-cv-real") if held_out_real(s.path)]
     return cgi + real
 
 
 def landmark_error(precision: str, images: list[Path]) -> tuple[float, int]:
     """Median over images of median landmark distance / hand size, against FP32."""
-    core = ov.Core()
-    hand = load_recognizer("hand", track=False)
-
-    def stages(p: str):
-        return compile_stages(core, hand.palm, hand.landmarks, "CPU", p,
-                              compile_config(core, "CPU", p), 1, track=False)
-
-    ref, other = stages("FP32"), stages(precision)
+    core, hand = ov.Core(), load_recognizer("hand", track=False)
+    ref, other = hand.stages(core, "CPU", "FP32"), hand.stages(core, "CPU", precision)
     errs = []
     for path in images:
         img = cv2.imread(str(path))

@@ -19,11 +19,11 @@ import numpy as np
 import openvino as ov
 
 from rps.errors import ModelError, RpsError
-from rps.inference.core import compile_config, first_line
+from rps.inference.core import first_line
 from rps.modeltools.dataset import scan
 from rps.recognizers import load_recognizer
 from rps.recognizers.hand import palm, roi
-from rps.recognizers.hand.recognizer import LANDMARK_SIZE, MARGIN, compile_stages
+from rps.recognizers.hand.recognizer import LANDMARK_SIZE, MARGIN
 
 CREDIT = "MediaPipe Hands palm detection and hand landmark models, Google, Apache-2.0"
 KINDS = {
@@ -62,10 +62,7 @@ def kind_of(model: ov.Model, where: Path) -> str:
 def calibration_inputs(kind: str, data: Path, n: int = 300, seed: int = 0) -> list[np.ndarray]:
     """``n`` network inputs (1 x S x S x 3 RGB floats in [0, 1]) from the images of ``data``,
     prepared as the recognizer prepares them."""
-    core = ov.Core()
-    hand = load_recognizer("hand", track=False)
-    stages = compile_stages(core, hand.palm, hand.landmarks, "CPU", "FP32",
-                            compile_config(core, "CPU", "FP32"), 1, track=False)
+    stages = load_recognizer("hand", track=False).stages(ov.Core())
     samples = scan(data)
     order = np.random.default_rng(seed).permutation(len(samples))
     out: list[np.ndarray] = []

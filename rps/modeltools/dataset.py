@@ -8,6 +8,7 @@ the split is made by group so the test score does not leak.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +56,12 @@ def scan(root: Path) -> list[Sample]:
     if not samples:
         raise RpsError(f"no images in class folders under {root} (expected {root}/rock/*.jpg ...)")
     return samples
+
+
+def held_out_real(path: Path) -> bool:
+    """Real-hand sets have no render groups: one image in seven, by a hash of its file
+    name, is held out (the same ones for the CNN, the hand classifier and the reports)."""
+    return zlib.crc32(path.name.encode()) % 7 == 0
 
 
 def split_by_group(samples: list[Sample]) -> dict[str, list[Sample]]:

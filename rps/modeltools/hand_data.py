@@ -21,10 +21,9 @@ import openvino as ov
 from tqdm import tqdm
 
 from rps.errors import RpsError
-from rps.inference.core import compile_config
 from rps.modeltools.dataset import Sample, scan
 from rps.recognizers.hand.features import FINGERS, batch, canonical
-from rps.recognizers.hand.recognizer import DEFAULT_STAGES, compile_stages
+from rps.recognizers.hand.recognizer import load_hand
 from rps.types import CLASSES
 
 THROWS = {"rock": (0, 0, 0, 0), "paper": (1, 1, 1, 1), "scissors": (1, 1, 0, 0)}
@@ -45,22 +44,17 @@ class HandSet:
 def read_folder(root: Path, cache: Path | None = None, device: str = "CPU") -> HandSet:
     """Every image's most confident hand, read as the game reads a still image. Cached by
     folder listing and stage models, since reading thousands of images takes a minute."""
-    from rps.inference.modelfiles import load_model_files
-
     samples = scan(root)
-    palm_files = load_model_files(DEFAULT_STAGES / "palm", need_labels=False)
-    lm_files = load_model_files(DEFAULT_STAGES / "landmarks", need_labels=False)
+    hand = load_hand(track=False)
     stamps = [f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in
               [s.path for s in samples] + [f.xml("FP32").with_suffix(".bin")
-                                           for f in (palm_files, lm_files)]]
+                                           for f in (hand.palm, hand.landmarks)]]
     key = hashlib.sha256("\n".join(stamps).encode())
     npz = cache / f"{root.name}-{key.hexdigest()[:12]}.npz" if cache else None
     if npz is not None and npz.is_file():
         d = np.load(npz)
         return HandSet(d["landmarks"], d["labels"], list(d["paths"]), int(d["missed"]))
-    core = ov.Core()
-    stages = compile_stages(core, palm_files, lm_files, device, "FP32",
-                            compile_config(core, device, "FP32"), 1, track=False)
+    stages = hand.stages(ov.Core(), device)
     lms, labels, paths, missed = [], [], [], 0
     for s in tqdm(samples, desc=f"landmarks {root.name}", unit="img", leave=False):
         hands = _read(stages, s)

@@ -9,7 +9,6 @@ the same backgrounds, then squashed 4:3 -> square exactly as the engine resizes 
 from __future__ import annotations
 
 import time
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import numpy as np
 
 from rps.errors import RpsError
 from rps.inference.modelfiles import SHARED
-from rps.modeltools.dataset import Sample, scan, split_by_group
+from rps.modeltools.dataset import Sample, held_out_real, scan, split_by_group
 from rps.modeltools.quiet import import_keras
 from rps.modeltools.report import classification_report, save_report
 from rps.modeltools.samples import (
@@ -142,10 +141,9 @@ def train(cfg: TrainConfig) -> dict:
 
 
 def real_split(samples: list[Sample]) -> dict[str, list[Sample]]:
-    """rps-cv has no render groups: one real hand in seven (by a hash of its file name, the
-    same split the hand classifier holds out) is kept for the report."""
-    test = [s for s in samples if zlib.crc32(s.path.name.encode()) % 7 == 0]
-    return {"train": [s for s in samples if s not in test], "test": test}
+    """rps-cv has no render groups: the held-out seventh is kept for the report."""
+    return {"train": [s for s in samples if not held_out_real(s.path)],
+            "test": [s for s in samples if held_out_real(s.path)]}
 
 
 def _limit(samples: list[Sample], n: int) -> list[Sample]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-import zlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,7 +20,7 @@ import numpy as np
 import openvino as ov
 
 from rps.errors import RpsError
-from rps.modeltools.dataset import render_group, split_by_group
+from rps.modeltools.dataset import held_out_real, render_group, split_by_group
 from rps.modeltools.hand_data import HandSet, read_folder, training_features
 from rps.modeltools.report import classification_report
 from rps.recognizers.hand.features import SIZE, batch
@@ -55,7 +54,7 @@ def split(hands: HandSet, cgi: bool) -> tuple[HandSet, HandSet]:
         test = {str(s.path) for s in split_by_group(samples)["test"]}
         held = np.array([p in test for p in hands.paths])
     else:
-        held = np.array([zlib.crc32(Path(p).name.encode()) % 7 == 0 for p in hands.paths])
+        held = np.array([held_out_real(Path(p)) for p in hands.paths])
 
     def pick(mask: np.ndarray) -> HandSet:
         return HandSet(hands.landmarks[mask], hands.labels[mask],

@@ -11,11 +11,9 @@ import openvino as ov
 import pytest
 
 from rps.capture import SyntheticSource
-from rps.inference.core import compile_config
 from rps.pipeline import Pipeline
 from rps.recognizers import load_recognizer
 from rps.recognizers.hand import features, palm
-from rps.recognizers.hand.recognizer import compile_stages
 from rps.types import Frame
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rps-cgi"
@@ -38,10 +36,7 @@ def _scene(hand: np.ndarray | None, at: tuple[int, int] = (300, 120), size: int 
 @pytest.fixture(scope="module")
 def stages():
     def make(track: bool = True, max_hands: int = 1):
-        model = load_recognizer("hand")
-        core = ov.Core()
-        return compile_stages(core, model.palm, model.landmarks, "CPU", "FP32",
-                              compile_config(core, "CPU", "FP32"), max_hands, track)
+        return load_recognizer("hand", max_hands=max_hands, track=track).stages(ov.Core())
     return make
 
 

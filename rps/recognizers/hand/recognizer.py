@@ -105,6 +105,14 @@ class HandModel:
                               stages.compile_ms + ms)
 
 
+    def stages(self, core: ov.Core, device: str = "CPU", precision: str = "FP32"
+               ) -> HandStages:
+        """The palm and landmark stages alone, no classifier (tools that read landmarks)."""
+        return compile_stages(core, self.palm, self.landmarks, device, precision,
+                              compile_config(core, device, precision), self.max_hands,
+                              self.track)
+
+
 def compile_stages(core: ov.Core, palm_files: ModelFiles, lm_files: ModelFiles, device: str,
                    precision: str, config: dict, max_hands: int = 1, track: bool = True
                    ) -> HandStages:
