@@ -50,8 +50,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def is_match_list(data: object) -> bool:
-    """A list of match objects whose ``throws`` are [player, computer] pairs of names (the
-    player's may be null): the shape the opponents read."""
+    """A list of match objects whose ``throws`` are pairs of names, any of which may be
+    null: [player, computer] in a one-player match, [player 1, player 2] in a two-player
+    one (``"mode": "two-player"``)."""
     if not isinstance(data, list):
         return False
     for m in data:
@@ -78,8 +79,12 @@ class History:
                             "this game's matches are kept until it can be saved")
 
     def player_throws(self) -> list[str]:
-        """Every throw the player made in saved matches, oldest first."""
-        return [t[0] for m in self.matches for t in m.get("throws", []) if t and t[0]]
+        """Every throw the player made in saved one-player matches, oldest first: what the
+        adaptive opponent learns from. Two-player matches are two other people's habits,
+        not the solo player's, and are left out (matches saved before modes existed are
+        one-player)."""
+        return [t[0] for m in self.matches if m.get("mode") != "two-player"
+                for t in m.get("throws", []) if t and t[0]]
 
     def queue(self, match: dict) -> None:
         """Record a finished match, dated, to be written by the next ``save``."""

@@ -24,8 +24,13 @@ class ThrowReader:
         self._preds: deque[tuple[float, str, float]] = deque()
 
     def add(self, p: Prediction) -> None:
-        self._preds.append((p.t_capture, p.label, p.confidence))
-        while self._preds and p.t_capture - self._preds[0][0] > self.keep:
+        self.add_reading(p.t_capture, p.label, p.confidence)
+
+    def add_reading(self, t: float, label: str, confidence: float) -> None:
+        """One frame's reading without a Prediction: a two-player game reads one hand per
+        player out of each frame."""
+        self._preds.append((t, label, confidence))
+        while self._preds and t - self._preds[0][0] > self.keep:
             self._preds.popleft()
 
     def read(self, since: float, until: float) -> str | None:

@@ -53,3 +53,20 @@ def test_a_folder_that_cannot_be_written_keeps_the_matches(tmp_path):
     assert "Not a directory" in h.warning  # said at start, before any match is lost
     assert "not saved" in h.add(MATCH) and "2 matches" in h.add(MATCH)
     assert len(h.matches) == 2 and len(h.pending) == 2
+
+
+def test_both_modes_are_kept_but_only_one_player_throws_are_learned_from(tmp_path):
+    path = tmp_path / "history.json"
+    solo = {"mode": "one-player", "rounds": 2, "throws": [["paper", "rock"], [None, "rock"]],
+            "result": "win"}
+    duel = {"mode": "two-player", "rounds": 2, "throws": [["scissors", "paper"],
+                                                           ["scissors", "rock"]],
+            "score": {"player 1": 1, "player 2": 1}, "result": "player 1"}
+    h = History(path)
+    for match in (MATCH, solo, duel):  # MATCH: saved before modes existed
+        assert h.add(match) is None
+    again = History(path)
+    assert again.warning is None and is_match_list(again.matches)
+    assert [m.get("mode") for m in again.matches] == [None, "one-player", "two-player"]
+    assert again.matches[-1]["throws"] == duel["throws"]
+    assert again.player_throws() == ["rock", "paper"]
