@@ -161,7 +161,8 @@ class RecognizerModel(Protocol):
     """What a player picks and switches between (shipped, personal, another recognizer): model
     files on disk that ``build`` compiles into a Recognizer."""
 
-    root: Path  # identifies the model: same root, device and precision = same ring
+    root: Path  # where its files are; equal models (files and options) on one device and
+    # precision share a ring, so a model must compare equal by value (a frozen dataclass)
 
     @property
     def default_precision(self) -> str: ...  # what a command runs when none is asked for

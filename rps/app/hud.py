@@ -61,17 +61,18 @@ def panel(surf: pygame.Surface, rect: pygame.Rect, alpha: int = 160) -> None:
 
 
 def hud(surf: pygame.Surface, fonts: Fonts, m: Metrics, device: str, precision: str,
-        model: str, last: Prediction | None, opponent: str) -> None:
-    """Top-left numbers and the live class-score bars."""
+        model: str, last: Prediction | None, opponent: str, extra: tuple[str, ...] = ()) -> None:
+    """Top-left numbers (``extra``: the hand recognizer's stages) and the class-score bars."""
     lines = [
         f"display {m.display_fps:5.1f} fps   inference {m.infer_fps:5.1f} fps",
         f"latency {m.latency.median:5.1f} ms median, {m.latency.p95:5.1f} p95",
         f"inference {m.infer.median:5.2f} ms   dropped {m.dropped}",
         f"{device}  {precision}",
         f"model {model}   opponent {opponent}",
+        *extra,
     ]
     line_h = fonts.small.get_linesize()
-    box = pygame.Rect(10, 10, int(fonts.small.size(lines[0])[0] * 1.15) + 20,
+    box = pygame.Rect(10, 10, int(max(fonts.small.size(s)[0] for s in lines) * 1.05) + 20,
                       line_h * (len(lines) + 5) + 16)
     panel(surf, box)
     y = box.y + 8
@@ -91,9 +92,11 @@ def hud(surf: pygame.Surface, fonts: Fonts, m: Metrics, device: str, precision: 
         y += line_h
 
 
-def score_bar(surf: pygame.Surface, fonts: Fonts, score: dict, first_to: int) -> None:
+def score_bar(surf: pygame.Surface, fonts: Fonts, left: tuple[str, int],
+              right: tuple[str, int], first_to: int) -> None:
+    """"You 2  :  1 Computer" (or the two players), and the goal."""
     w = surf.get_width()
-    s = f"You {score['player']}  :  {score['computer']} Computer"
+    s = f"{left[0]} {left[1]}  :  {right[1]} {right[0]}"
     r = fonts.body.size(s)
     panel(surf, pygame.Rect(w // 2 - r[0] // 2 - 16, 8, r[0] + 32, r[1] * 2 + 8))
     text(surf, fonts.body, s, (w // 2, 12), anchor="midtop")
@@ -136,11 +139,12 @@ def countdown(surf: pygame.Surface, fonts: Fonts, word: str, number: int) -> Non
     text(surf, fonts.big, word, (w // 2, h // 2 + 90), WHITE, anchor="center")
 
 
-def reveal(surf: pygame.Surface, fonts: Fonts, player: str | None, computer: str,
-           result: str | None) -> None:
+def reveal(surf: pygame.Surface, fonts: Fonts, left: tuple[str, str | None],
+           right: tuple[str, str | None], banner: str, colour=WHITE) -> None:
+    """Both throws on cards, (name, move) left and right, and the result between them."""
     w, h = surf.get_size()
     size = h // 4
-    for i, (who, move) in enumerate((("You", player), ("Computer", computer))):
+    for i, (who, move) in enumerate((left, right)):
         cx = w // 4 if i == 0 else 3 * w // 4
         card = pygame.Rect(0, 0, size + 60, size + 110)
         card.center = (cx, h // 2 + 20)
@@ -148,10 +152,8 @@ def reveal(surf: pygame.Surface, fonts: Fonts, player: str | None, computer: str
         text(surf, fonts.body, who, (cx, card.y + 10), anchor="midtop")
         throw_art(surf, move, (cx, card.centery + 10), size, font=fonts.huge)
         text(surf, fonts.body, move or "-", (cx, card.bottom - 8), anchor="midbottom")
-    if result:
-        colour = {"win": GOOD, "lose": BAD}.get(result, WHITE)
-        label = {"win": "You win!", "lose": "Computer wins", "draw": "Draw"}[result]
-        text(surf, fonts.big, label, (w // 2, h // 2 + 20), colour, anchor="center")
+    if banner:
+        text(surf, fonts.big, banner, (w // 2, h // 2 + 20), colour, anchor="center")
 
 
 def message(surf: pygame.Surface, fonts: Fonts, s: str, y_from_bottom: int = 40,

@@ -9,12 +9,14 @@ KEYMAP = {
     pygame.K_a: "opponent", pygame.K_d: "device", pygame.K_p: "precision", pygame.K_h: "hud",
     pygame.K_F1: "help", pygame.K_f: "fullscreen", pygame.K_m: "mute",
     pygame.K_s: "screenshot", pygame.K_t: "teach", pygame.K_o: "model",
+    pygame.K_l: "skeleton", pygame.K_n: "players",
 }
 
 KEYS_HELP = [
     ("Space", "start a round"), ("R", "reset the match"), ("A", "next opponent"),
     ("D / 1-9", "next device / pick a device"), ("P", "next precision"),
-    ("H", "hide / show the HUD"), ("F", "fullscreen"), ("M", "mute"),
+    ("H", "hide / show the HUD"), ("L", "hand skeleton on / off"),
+    ("N", "one player / two players"), ("F", "fullscreen"), ("M", "mute"),
     ("S", "screenshot"), ("T", "teach it your hand"), ("O", "personal / shipped model"),
     ("F1 or ?", "this help"), ("Esc / Q", "quit"),
 ]

@@ -61,14 +61,14 @@ def key_script(text: str) -> list[tuple[int, int]]:
 def play(args: argparse.Namespace, cache_dir: Path | None) -> int:
     open_display()
     keys = key_script(args.keys or "")
-    model = load_recognizer(args.recognizer, args.model)
+    model = load_recognizer(args.recognizer, args.model, max_hands=args.players)
     source, note = pick_source(args.source, args.demo, args.fps)
     precision = args.precision or model.default_precision
     pipe = Pipeline(source, model, args.device, precision, paced=not args.max, loop=True,
                     hint="LATENCY", cache_dir=cache_dir)
     with pipe:
         app = App(pipe, first_to=args.first_to, fullscreen=args.fullscreen, muted=args.mute,
-                  note=note, keys=keys)
+                  note=note, keys=keys, players=args.players)
         try:
             app.run(args.frames)
         finally:

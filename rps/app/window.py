@@ -12,38 +12,44 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame
 
 from rps.app import hud, keys
+from rps.app.commands import Commands
 from rps.app.sound import Sounds
 from rps.app.teach_flow import TeachFlow
+from rps.app.view import View
 from rps.errors import RpsError
-from rps.game import Game, State
-from rps.game.history import History, user_data_dir
+from rps.game import Duel, DuelRound, Game, State
+from rps.game.guidance import SHOW, Guide
+from rps.game.history import History
 from rps.inference.devices import list_devices, short_name
 from rps.modeltools.collect import Recorder
 from rps.pipeline import Pipeline
-from rps.types import Frame, Prediction
+from rps.recognizers.hand.recognizer import HandModel
+from rps.types import Prediction
 
 STALL_PAUSE = 1.0  # seconds without frames before a live camera counts as lost
 SAVE_RETRY = 10.0  # seconds between tries to save match history that failed to save
 NO_DISPLAY = "no display available: rps play needs a window; for a headless run use `rps bench`"
 
 
-class App:
+class App(Commands):
     """One window, one pipeline, one game. ``step()`` runs one display frame."""
 
     def __init__(self, pipeline: Pipeline, first_to: int = 3, history: History | None = None,
                  fullscreen: bool = False, muted: bool = False, size=(1280, 720), note: str = "",
                  recorder: Recorder | None = None, personal_dir: Path | None = None,
-                 keys: list[tuple[int, int]] | None = None):
+                 keys: list[tuple[int, int]] | None = None, players: int = 1):
         self.pipe = pipeline
         engine = pipeline.engine
         assert engine is not None
         self.core = engine.core
         self.devices = [d.name for d in list_devices(self.core)]
         self.history = history or History()
-        self.game = Game(time.perf_counter, first_to=first_to,
+        self.solo = Game(time.perf_counter, first_to=first_to,
                          history=self.history.player_throws())
+        self.duel: Duel | None = None  # the two-player game, while that mode is on
+        self.guide = Guide(time.perf_counter)
         self.toasts: deque[tuple[float, str]] = deque(maxlen=3)
-        self.teacher = TeachFlow(pipeline, self.game, self.toast, recorder, personal_dir)
+        self.teacher = TeachFlow(pipeline, self.solo, self.toast, recorder, personal_dir)
         pygame.display.init()
         pygame.font.init()
         self.fullscreen = fullscreen
@@ -53,16 +59,12 @@ class App:
         except pygame.error:
             raise RpsError(NO_DISPLAY) from None
         pygame.display.set_caption("rps - rock paper scissors")
-        self.fonts = hud.Fonts(self.screen.get_height())
+        self.view = View(self.screen)
         self.sounds = Sounds(muted)
         self.clock = pygame.time.Clock()
-        self.show_hud = True
-        self.show_help = False
         self.running = True
         self.paused = False
         self.last: Prediction | None = None
-        self._frame_key: tuple[int, tuple[int, int]] = (-1, (0, 0))  # seq, window size
-        self._frame_surf: pygame.Surface | None = None
         self._device_names: dict[str, str] = {}
         self.frame_ms: deque[float] = deque(maxlen=10000)  # display frame times
         self._t_last = time.perf_counter()
@@ -72,6 +74,8 @@ class App:
         for s in (note, self.history.warning):
             if s:
                 self.toast(s)
+        if players == 2:
+            self.cmd_players(0)
 
     # ---- window ----------------------------------------------------------------------------
     def _set_mode(self) -> pygame.Surface:
@@ -89,7 +93,7 @@ class App:
         elif event.type == pygame.VIDEORESIZE and not self.fullscreen:
             self.windowed_size = (max(320, event.w), max(240, event.h))
             self.screen = self._set_mode()
-            self.fonts = hud.Fonts(self.screen.get_height())
+            self.view.resized(self.screen)
         elif event.type == pygame.KEYDOWN:
             self.key(event.key, event.unicode)
 
@@ -99,61 +103,6 @@ class App:
             name, arg = cmd
             getattr(self, f"cmd_{name}")(arg)
 
-    # ---- commands (see keys.KEYMAP) --------------------------------------------------------
-    def cmd_quit(self, _: int) -> None:
-        self.running = False
-
-    def cmd_start(self, _: int) -> None:
-        self.game.start_round()
-
-    def cmd_reset(self, _: int) -> None:
-        self.game.reset()
-
-    def cmd_opponent(self, _: int) -> None:
-        self.toast(f"Opponent: {self.game.next_opponent()}")
-
-    def cmd_device(self, _: int) -> None:
-        self.switch(device=self._next(self.devices, self.device))
-
-    def cmd_pick_device(self, i: int) -> None:
-        if i < len(self.devices):
-            self.switch(device=self.devices[i])
-
-    def cmd_precision(self, _: int) -> None:
-        variants = list(self.pipe.engine.model.variants)  # type: ignore[union-attr]
-        self.switch(precision=self._next(variants, self.precision))
-
-    def cmd_hud(self, _: int) -> None:
-        self.show_hud = not self.show_hud
-
-    def cmd_help(self, _: int) -> None:
-        self.show_help = not self.show_help
-
-    def cmd_fullscreen(self, _: int) -> None:
-        self.fullscreen = not self.fullscreen
-        self.screen = self._set_mode()
-        self.fonts = hud.Fonts(self.screen.get_height())
-
-    def cmd_mute(self, _: int) -> None:
-        self.toast("Muted" if self.sounds.toggle_mute() else "Sound on")
-
-    def cmd_screenshot(self, _: int) -> None:
-        try:
-            self.toast(f"Saved {self.screenshot().name}")
-        except (OSError, pygame.error) as exc:  # a full or read-only disk: say so, play on
-            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            self.toast(f"Screenshot not saved to {user_data_dir() / 'screenshots'}: {why}", 5)
-
-    def cmd_teach(self, _: int) -> None:
-        self.teacher.toggle()
-
-    def cmd_model(self, _: int) -> None:
-        self.teacher.toggle_model()
-
-    @staticmethod
-    def _next(items: list[str], current: str) -> str:
-        return items[(items.index(current) + 1) % len(items)] if current in items else items[0]
-
     @property
     def device(self) -> str:
         return self.pipe.engine.ring.device  # type: ignore[union-attr]
@@ -162,23 +111,53 @@ class App:
     def precision(self) -> str:
         return self.pipe.engine.ring.precision  # type: ignore[union-attr]
 
-    def _device_name(self) -> str:
+    @property
+    def game(self) -> Game | Duel:
+        """The game being played: the two-player one while that mode is on."""
+        return self.duel if self.duel is not None else self.solo
+
+    @property
+    def players(self) -> int:
+        return 1 if self.duel is None else 2
+
+    @property
+    def reads_hands(self) -> bool:
+        return isinstance(self.pipe.engine.model, HandModel)  # type: ignore[union-attr]
+
+    @property
+    def opponent_name(self) -> str:
+        return self.solo.opponent.name if self.duel is None else "player 2"
+
+    def message(self) -> str:
+        """The game's line, unless the player's hand needs a word while a throw is awaited
+        (no hand at all is already what the idle line asks for)."""
+        waiting = self.game.state in (State.COUNTDOWN, State.SHOOT) or (
+            self.game.state == State.IDLE and self.guide.message != SHOW)
+        if self.duel is None and self.reads_hands and waiting and self.guide.message:
+            return self.guide.message
+        return self.game.message
+
+    def score_sides(self) -> tuple[tuple[str, int], tuple[str, int]]:
+        s = self.game.score
+        if self.duel is not None:
+            return ("Player 1", s["player 1"]), ("Player 2", s["player 2"])
+        return ("You", s["player"]), ("Computer", s["computer"])
+
+    def reveal_cards(self) -> tuple[tuple[str, str | None], tuple[str, str | None], str, tuple]:
+        """Left card, right card, banner and its colour for the last round."""
+        r = self.game.rounds[-1]
+        if isinstance(r, DuelRound):
+            banner = {"draw": "Draw"}.get(r.result, f"{r.result.capitalize()} wins!")
+            return ("Player 1", r.p1), ("Player 2", r.p2), banner, hud.ACCENT
+        banner = {"win": "You win!", "lose": "Computer wins", "draw": "Draw"}[r.result]
+        colour = {"win": hud.GOOD, "lose": hud.BAD}.get(r.result, hud.WHITE)
+        return ("You", r.player), ("Computer", r.computer), banner, colour
+
+    def device_label(self) -> str:
         """The HUD label, asked of OpenVINO once per device rather than every frame."""
         if self.device not in self._device_names:
             self._device_names[self.device] = short_name(self.core, self.device)
         return self._device_names[self.device]
-
-    def switch(self, device: str | None = None, precision: str | None = None) -> None:
-        """Compile in the background; the HUD changes when the new one serves."""
-        self.toast(f"Switching to {device or self.device} {precision or self.precision}...")
-        self.pipe.switch(device, precision)
-
-    def screenshot(self) -> Path:
-        folder = user_data_dir() / "screenshots"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"rps-{time.strftime('%Y%m%d-%H%M%S')}-{len(self.frame_ms)}.png"
-        pygame.image.save(self.screen, str(path))
-        return path
 
     # ---- one frame -------------------------------------------------------------------------
     def step(self) -> None:
@@ -186,8 +165,7 @@ class App:
             self.handle(event)
         self.pipe.check()
         for p in self.pipe.poll():
-            self.game.feed(p)
-            self.last = p
+            self._feed(p)
         self._watch_camera()
         for e in self.pipe.engine.events():  # type: ignore[union-attr]
             if e.kind == "ready":
@@ -199,6 +177,9 @@ class App:
         self.teacher.step()
         if not self.paused and not self.teacher.active:
             self.game.update()
+            if self.duel is not None and self.duel.finished_matches:
+                self.solo.finished_matches.extend(self.duel.finished_matches)
+                self.duel.finished_matches.clear()
         for cue in self.game.sounds:
             self.sounds.play(cue)
         self.game.sounds.clear()
@@ -210,10 +191,21 @@ class App:
         self._t_last = now
         self.pipe.metrics.on_display(now)
 
+    def _feed(self, p: Prediction) -> None:
+        self.last = p
+        self.view.stages.add(p)
+        frame = self.pipe.latest
+        hw = frame.image.shape[:2] if frame is not None else (0, 0)
+        if self.duel is not None:
+            self.duel.feed(p, hw[1])
+        else:
+            self.solo.feed(p)
+            self.guide.feed(p, hw)
+
     def _save_matches(self) -> None:
         """Finished matches go to the history. A failed save is a toast when a match ends
         (not each retry), is retried every few seconds, and the game goes on."""
-        now, ended = time.perf_counter(), self.game.finished_matches
+        now, ended = time.perf_counter(), self.solo.finished_matches
         if not ended and not (self.history.pending and now >= self._retry_at):
             return
         failing = bool(self.history.pending)
@@ -242,39 +234,7 @@ class App:
             self.game.message = "Camera back - press Space to play"
 
     def draw(self) -> None:
-        screen, fonts, g = self.screen, self.fonts, self.game
-        screen.fill(hud.DARK)
-        frame: Frame | None = self.pipe.latest
-        if frame is not None:
-            rect = hud.letterbox((frame.image.shape[1], frame.image.shape[0]), screen.get_size())
-            if (frame.seq, rect.size) != self._frame_key:  # the camera is slower than 60 fps
-                self._frame_key = (frame.seq, rect.size)
-                self._frame_surf = pygame.transform.smoothscale(
-                    hud.frame_surface(frame.image), rect.size)
-            screen.blit(self._frame_surf, rect.topleft)
-        if self.show_hud:
-            hud.hud(screen, fonts, self.pipe.metrics.snapshot(),
-                    self._device_name(), self.precision,
-                    self.pipe.engine.model.name, self.last,  # type: ignore[union-attr]
-                    g.opponent.name)
-        hud.score_bar(screen, fonts, g.score, g.first_to)
-        t = self.teacher.session
-        if t is not None and t.step is not None:
-            hud.teach_overlay(screen, fonts, t.step.prompt, t.seconds_left, t.progress,
-                              f"{t.step.label}: {t.taken}/{t.step.frames}")
-        elif g.state in (State.COUNTDOWN, State.SHOOT):
-            hud.countdown(screen, fonts, g.countdown_word, g.countdown_number)
-        elif g.state in (State.REVEAL, State.MATCH_OVER) and g.rounds:
-            r = g.rounds[-1]
-            hud.reveal(screen, fonts, r.player, r.computer, r.result)
-        hud.message(screen, fonts, g.message)
-        now = time.perf_counter()
-        live = [s for t, s in self.toasts if t > now]
-        for i, s in enumerate(reversed(live)):
-            hud.message(screen, fonts, s, 100 + i * 50, hud.ACCENT)
-        if self.show_help:
-            hud.help_overlay(screen, fonts)
-        pygame.display.flip()
+        self.view.draw(self)
 
     def run(self, max_frames: int = 0) -> None:
         n = 0

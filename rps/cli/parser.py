@@ -121,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source_args(play, "auto")
     _add_model_args(play, multi=False)
     play.add_argument("--first-to", type=POS_INT, default=3, help="wins needed to take a match")
+    play.add_argument("--players", type=int, choices=(1, 2), default=1,
+                      help="2: two players on one webcam, left and right half of the view "
+                      "(needs the hand recognizer; N switches in the game)")
     play.add_argument("--frames", type=COUNT, default=0, help="quit after this many frames")
     play.add_argument("--fullscreen", action="store_true")
     play.add_argument("--mute", action="store_true")

@@ -168,8 +168,8 @@ class Engine:
                 device, precision, model = self._target  # type: ignore[misc]
                 self._compiling, self._target = self._target, None
             serving = self._pending or self.ring
-            if (serving.device, serving.precision, serving.model.root) == (
-                    device.upper(), precision, model.root):
+            if (serving.device, serving.precision, serving.model) == (
+                    device.upper(), precision, model):  # equal models: same files and options
                 self._events.append(EngineEvent("ready", serving.device, precision,
                                                 "already serving", time.perf_counter()))
                 continue

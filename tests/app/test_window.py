@@ -52,9 +52,9 @@ def test_keys_drive_the_game_over_300_frames(app):
             assert app.game.state == State.COUNTDOWN  # Space started a round
             assert app.game.round.computer in ("rock", "paper", "scissors")
         if frames == 41:
-            assert app.show_hud is False
+            assert app.view.show_hud is False
         if frames == 201:
-            assert app.show_help is True
+            assert app.view.show_help is True
     assert frames == 300 and not app.running  # Esc quit on its frame
     assert State.SHOOT in seen  # the round went through the countdown to the read
     assert app.device == "AUTO"  # D moved CPU -> AUTO once it was compiled

@@ -1,0 +1,112 @@
+"""The window on the shipped hand recognizer (real palm, landmark and classifier IR) and the
+demo clip, under SDL's dummy driver: the skeleton, the stage HUD, two players."""
+
+import os
+
+import numpy as np
+import pygame
+import pytest
+
+from rps.app.hud import CLASS_COLOURS
+from rps.app.overlay import to_screen
+from rps.app.window import App
+from rps.capture import open_source
+from rps.game import State
+from rps.game.history import History
+from rps.pipeline import Pipeline
+from rps.recognizers import load_recognizer
+
+DEMO = os.path.join(os.path.dirname(__file__), "..", "..", "assets", "demo.mp4")
+
+
+def press(key: int) -> None:
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, unicode="", mod=0))
+
+
+@pytest.fixture
+def hand_app(tmp_path, monkeypatch):
+    monkeypatch.setenv("RPS_DATA_DIR", str(tmp_path))
+    pipe = Pipeline(open_source(DEMO), load_recognizer("hand"), "CPU", "FP32",
+                    loop=True).start()
+    app = App(pipe, history=History(tmp_path / "history.json"), size=(640, 360))
+    yield app
+    app.close()
+    pipe.stop()
+    assert pipe.threads_alive() == []
+
+
+def step_until_hand(app: App, limit: int = 900):
+    for _ in range(limit):
+        app.step()
+        if app.last is not None and app.last.hands and app.pipe.latest.seq == app.last.seq:
+            return app.last
+    pytest.fail("the hand recognizer found no hand in the demo clip")
+
+
+def wrist_pixel(app: App, p) -> tuple[tuple[int, int], tuple[int, int, int]]:
+    frame = app.pipe.latest.image
+    rect = pygame.Rect(app.view._frame_surf.get_rect(topleft=(0, 0)))
+    rect.center = app.screen.get_rect().center
+    x, y = to_screen(p.hands[0].landmarks[:1], frame.shape[1], rect)[0].round().astype(int)
+    return (x, y), tuple(app.screen.get_at((x, y)))[:3]
+
+
+def test_the_skeleton_sits_on_the_hand_in_its_class_colour_and_l_hides_it(hand_app):
+    p = step_until_hand(hand_app)
+    hand_app.draw()
+    where, colour = wrist_pixel(hand_app, p)
+    label = p.labels[int(np.argmax(p.hands[0].scores))]
+    assert colour == CLASS_COLOURS[label], (where, colour, label)  # the wrist joint's dot
+    press(pygame.K_l)
+    hand_app.step()
+    assert not hand_app.view.show_skeleton
+    hand_app.last = p
+    hand_app.draw()
+    assert wrist_pixel(hand_app, p)[1] != CLASS_COLOURS[label]
+    assert any("skeleton off" in s for _, s in hand_app.toasts)
+
+
+def test_the_hud_shows_each_stage_and_how_often_palm_detection_ran(hand_app):
+    step_until_hand(hand_app)
+    for _ in range(30):
+        hand_app.step()
+    lines = hand_app.view.stages.lines()
+    assert lines[0].startswith("ms: palm") and "landmarks" in lines[0]
+    assert "classifier" in lines[0]
+    assert "palm on" in lines[1] and "hands seen" in lines[1]
+
+
+def test_two_players_switch_to_two_hands_and_back(hand_app):
+    press(pygame.K_n)
+    for _ in range(300):
+        hand_app.step()
+        if hand_app.pipe.engine.model.max_hands == 2:
+            break
+    assert hand_app.players == 2 and hand_app.pipe.engine.model.max_hands == 2
+    assert hand_app.score_sides() == (("Player 1", 0), ("Player 2", 0))
+    hand_app.game.start_round()
+    for _ in range(5):
+        hand_app.step()
+    assert hand_app.game.state == State.COUNTDOWN
+    press(pygame.K_n)
+    for _ in range(300):
+        hand_app.step()
+        if hand_app.pipe.engine.model.max_hands == 1:
+            break
+    assert hand_app.players == 1 and hand_app.pipe.engine.model.max_hands == 1
+
+
+def test_two_players_with_the_cnn_say_they_need_the_hand_recognizer(tiny_model, tmp_path,
+                                                                    monkeypatch):
+    monkeypatch.setenv("RPS_DATA_DIR", str(tmp_path))
+    pipe = Pipeline(open_source(DEMO), load_recognizer("cnn", tiny_model), "CPU", "FP32",
+                    loop=True).start()
+    app = App(pipe, history=History(tmp_path / "h.json"), size=(640, 360), players=2)
+    try:
+        app.step()
+        assert app.players == 1
+        assert any("need the hand recognizer" in s for _, s in app.toasts)
+        assert app.view.stages.lines() == []  # the CNN's HUD is what it was
+    finally:
+        app.close()
+        pipe.stop()
