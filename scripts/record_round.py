@@ -1,6 +1,7 @@
 """Record a real round in the real game window on a virtual X screen (Xvfb), with the hand
 recognizer's skeleton drawn: assets/round.gif (the countdown to the reveal) and
-assets/screenshot.png (the reveal, captured by the X server itself with ImageMagick).
+assets/screenshot.png ("Shoot!" with the hand being read, captured by the X server itself
+with ImageMagick).
 
 Needs Debian's xvfb and imagemagick:  apt-get install xvfb imagemagick
     python scripts/record_round.py [--players 1|2] [--gif assets/round.gif]
@@ -43,7 +44,7 @@ def main() -> int:
 
 def record(args: argparse.Namespace) -> list:
     """Play on the demo clip until a round has been read; the frames from its countdown to
-    the end of the reveal (as PIL images), and the still taken at the reveal."""
+    the end of the reveal (as PIL images), and the still taken while the throw is read."""
     import pygame
     from PIL import Image
 
@@ -67,29 +68,26 @@ def record(args: argparse.Namespace) -> list:
             if state != State.IDLE and n % args.every == 0:
                 raw = pygame.image.tobytes(app.screen, "RGB")
                 frames.append(Image.frombytes("RGB", app.screen.get_size(), raw))
-            if state == State.REVEAL and not shot and app.game.rounds:
-                for _ in range(20):  # let the reveal settle on screen
-                    app.step()
+            if state == State.SHOOT and not shot and app.last is not None and app.last.hands:
                 subprocess.run(["import", "-display", args.display, "-window", "root",
                                 str(args.still)], check=True)
                 shot = True
                 print(f"wrote {args.still} ({app.game.message!r})")
-            if shot and state == State.IDLE:
+            if app.game.rounds and state == State.IDLE:
                 break
         app.close()
     if not shot:
-        raise SystemExit("no round was read in 90 s of the demo clip")
+        raise SystemExit("no hand was seen at \"Shoot!\" in 90 s of the demo clip")
     return frames
 
 
 def save_gif(frames: list, out: Path, width: int, ms: float) -> None:
-    """Smaller and on one shared palette, so the file stays well under 3 MB."""
+    """Smaller, and each frame on its own 192-colour palette: well under 3 MB."""
     from PIL import Image
 
     h = round(frames[0].height * width / frames[0].width)
     small = [f.resize((width, h), Image.LANCZOS) for f in frames]
-    palette = small[len(small) // 2].quantize(colors=128, method=Image.MEDIANCUT)
-    quant = [f.quantize(palette=palette, dither=Image.Dither.NONE) for f in small]
+    quant = [f.quantize(colors=192, method=Image.Quantize.MEDIANCUT) for f in small]
     quant[0].save(out, save_all=True, append_images=quant[1:], duration=round(ms), loop=0,
                   optimize=True)
     print(f"wrote {out}: {len(quant)} frames, {out.stat().st_size / 1e6:.2f} MB")
