@@ -24,6 +24,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
 from rps.capture import DEMO_CLIP
@@ -92,6 +94,11 @@ CASES = [
          "not a folder"),
     Case("personalize-out-is-a-file", "personalize --data {tmp} --model {model} --out {file}",
          2, "not a folder"),
+    Case("personalize-no-hands-found", "personalize --data {grey} --out {case}/o", 2,
+         "personalize --recognizer cnn"),
+    Case("personalize-cnn-model-as-hand", "personalize --data {grey} --model {model} "
+         "--out {case}/o", 2, "not a hand gesture classifier"),
+    Case("personalize-unknown-recognizer", "personalize -r mlp", 2, "invalid choice"),
     Case("bench-truncated-video", "bench --source {trunc} --frames 3 --quiet", 2,
          "not a playable video"),  # and no FFmpeg lines
     Case("bench-garbage-ir", BENCH.replace("{model}", "{garbage}"), 2,
@@ -143,7 +150,13 @@ def _sandbox(root: Path, model: Path) -> dict[str, str]:
         (root / name / "saved_model.pb").write_bytes(b"")
         (root / name / "labels.txt").write_bytes(labels)
     (root / "trunc.mp4").write_bytes(DEMO_CLIP.read_bytes()[:20000])
+    for label in ("none", "rock", "paper", "scissors"):  # a dim grey camera: no hand found
+        (root / "grey" / label).mkdir(parents=True)
+        for k in range(2):
+            cv2.imwrite(str(root / "grey" / label / f"{k}.jpg"),
+                        np.full((120, 160, 3), 30 + k, np.uint8))
     return {"tmp": str(root), "file": str(root / "file.txt"), "model": str(model),
+            "grey": str(root / "grey"),
             "garbage": str(garbage), "savedmodel": str(root / "savedmodel"),
             "latin1": str(root / "latin1"), "trunc": str(root / "trunc.mp4"), **models}
 

@@ -49,11 +49,17 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 
 def cmd_personalize(args: argparse.Namespace) -> int:
-    from rps.modeltools.collect import default_recordings, personal_models
+    from rps.modeltools.collect import default_recordings, personal_hand_model, personal_models
+
+    data = args.data or default_recordings()
+    if args.recognizer == "hand":
+        from rps.modeltools.refit_hand import personalize_hand
+
+        personalize_hand(data, args.model, args.out or personal_hand_model(), l2=args.l2)
+        return 0
     from rps.modeltools.personalize import personalize
 
-    personalize(args.data or default_recordings(), args.model, args.out or personal_models(),
-                l2=args.l2)
+    personalize(data, args.model, args.out or personal_models(), l2=args.l2)
     return 0
 
 

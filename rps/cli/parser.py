@@ -181,7 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--limit", type=COUNT, default=0, help="images per class (quick runs)")
     ev.add_argument("--device", "-d", default="CPU", type=_upper)
     ev.add_argument("--out", type=OUT_DIR, default=Path("runs/eval"))
-    col = sub.add_parser("collect", help="record your own gestures, one folder per class")
+    col = sub.add_parser("collect", help="record your own gestures, one folder per class "
+                         "(`rps personalize` refits either recognizer on it)")
     _add_source_args(col, "auto")
     col.add_argument("--out", type=OUT_DIR, help="recording folder (default: user data folder)")
     col.add_argument("--per-class", type=POS_INT, default=30)
@@ -189,11 +190,17 @@ def build_parser() -> argparse.ArgumentParser:
     col.add_argument("--countdown", type=NON_NEG, default=3.0, help="seconds before each class")
     col.add_argument("--clear", action="store_true", help="delete the recording and exit")
 
-    per = sub.add_parser("personalize", help="refit the model's head on your recording "
-                         "(no TensorFlow needed)")
-    per.add_argument("--data", type=Path, help="recording (default: the user data folder)")
+    per = sub.add_parser("personalize", help="refit the recognizer's last layer on your "
+                         "recording (no TensorFlow needed)")
+    per.add_argument("--recognizer", "-r", choices=RECOGNIZER_CHOICES, default="hand",
+                     help="hand (default, as in play): refit the gesture classifier on the "
+                     "hands read from the frames; cnn: refit the CNN on the frames themselves "
+                     "(for a camera where hands are not found)")
+    per.add_argument("--data", type=Path, help="recording: class folders of frames, as "
+                     "`rps collect` writes (default: the user data folder)")
     per.add_argument("--model", type=Path, help="model to start from (default: shipped)")
-    per.add_argument("--out", type=OUT_DIR, help="default: the user models folder")
+    per.add_argument("--out", type=OUT_DIR, help="default: the user models folder "
+                     "(models/personal-hand, or models/personal for cnn)")
     per.add_argument("--l2", type=NON_NEG, default=1e-3, help="pull towards the shipped head")
     return parser
 

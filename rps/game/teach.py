@@ -1,7 +1,12 @@
-"""Teach mode, pure: which class to show, when to count down, when to take a frame.
+"""Teach mode, pure: which class to show, when to count down, when to take a frame, and
+whether a frame adds anything to the ones already taken.
 
 No pygame, no cv2: the game window and `rps collect` both drive it with a clock and do the
-recording themselves when ``due()`` says so.
+recording themselves when ``due()`` says so. Thirty frames of a hand held still teach
+less than thirty spread over a recording (8 real webcam rooms, CNN: 78-100%, mean 89%,
+from the first frames; 96-99% from spread ones), so while recording a hand the player is
+asked to move it (``hint``) and a frame too close to one already taken in the step is
+refused (``offer``).
 """
 
 from __future__ import annotations
@@ -9,10 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from rps.types import CLASSES
 
+EMPTY_VIEW = "Step out of view: an empty picture"
 PROMPTS = {
-    "none": ("Step out of view: an empty picture",
+    "none": (EMPTY_VIEW,
              "Now a relaxed hand that is NOT throwing"),
     "rock": ("Show ROCK: a fist",),
     "paper": ("Show PAPER: a flat open hand",),
@@ -20,11 +28,36 @@ PROMPTS = {
 }
 
 
+HINTS = ("Move it around", "Turn it", "Come closer", "Back off")
+HINT_SECONDS = 1.5  # each hint stays this long: time to follow it before the next
+STUCK_HINT = "Keep moving: that looks like a frame already taken"
+# Near-duplicate bar: RMS difference of two descriptors whose values span about 0..1 (see
+# ``distance``). 0.01 is 1% of the frame for landmarks, 1% of full brightness for a grey
+# thumbnail: above a hand held still or drifting (landmarks 0.003-0.01, thumbnails
+# 0.001-0.006 apart at 5 frames/s on the demo clip), below a hand moved or turned.
+MIN_CHANGE = 0.01
+PATIENCE = 1.0  # seconds without a new frame after which the next one is taken anyway
+
+
 @dataclass(frozen=True)
 class Step:
     label: str
     prompt: str
     frames: int
+    vary: bool = True  # ask for variety and refuse near-duplicates (not of an empty room)
+
+
+def distance(a: np.ndarray, b: np.ndarray) -> float:
+    """Root-mean-square difference of two frame descriptors of the same kind, each scaled
+    by the caller to span about 0..1: ``landmark_descriptor`` for the hand recognizer, a
+    small grey thumbnail / 255 for the CNN (``rps.modeltools.collect.thumbnail``)."""
+    return float(np.sqrt(np.mean((np.ravel(a) - np.ravel(b)) ** 2)))
+
+
+def landmark_descriptor(landmarks: np.ndarray, frame_wh: tuple[int, int]) -> np.ndarray:
+    """A hand's 21 landmark positions over the frame's long side: moving, turning or
+    bringing the hand closer all change it; a hand held still does not."""
+    return np.asarray(landmarks, np.float32)[:, :2].reshape(-1) / float(max(frame_wh))
 
 
 def plan(per_class: int, classes: tuple[str, ...] = CLASSES) -> list[Step]:
@@ -34,15 +67,21 @@ def plan(per_class: int, classes: tuple[str, ...] = CLASSES) -> list[Step]:
         prompts = PROMPTS.get(c, (f"Show {c.upper()}",))
         share = [per_class // len(prompts)] * len(prompts)
         share[-1] += per_class - sum(share)
-        steps += [Step(c, p, n) for p, n in zip(prompts, share, strict=True) if n]
+        steps += [Step(c, p, n, p != EMPTY_VIEW)
+                  for p, n in zip(prompts, share, strict=True) if n]
     return steps
 
 
 class TeachSession:
-    """prompt (with a countdown) -> record ``frames`` at ``rate`` per second -> next step."""
+    """prompt (with a countdown) -> record ``frames`` at ``rate`` per second -> next step.
+
+    Per frame: ``if due(): if offer(descriptor): save it`` (or ``taken_one()`` to take every
+    due frame, as before).
+    """
 
     def __init__(self, clock: Callable[[], float], per_class: int = 30, rate: float = 5.0,
-                 countdown: float = 3.0, classes: tuple[str, ...] = CLASSES):
+                 countdown: float = 3.0, classes: tuple[str, ...] = CLASSES,
+                 min_change: float = MIN_CHANGE, patience: float = PATIENCE):
         self.clock = clock
         self.steps = plan(per_class, classes)
         self.rate = rate
@@ -52,6 +91,11 @@ class TeachSession:
         self.total = 0
         self.recording = False
         self.cancelled = False
+        self.min_change = min_change
+        self.patience = patience
+        self.refused = 0  # near-duplicates refused, over the session
+        self._kept: list[np.ndarray] = []  # descriptors taken in the current step
+        self._stuck = False  # the last offer was refused
         self._t = clock()
         self._last = float("-inf")
 
@@ -82,16 +126,53 @@ class TeachSession:
             if now - self._t < self.countdown:
                 return False
             self.recording = True
+            self._t = self._last = now  # recording starts: hints and patience count from here
+            return True
         return now - self._last >= 1.0 / self.rate
 
+    @property
+    def hint(self) -> str:
+        """What to do with the hand while recording it (changes every HINT_SECONDS), or a
+        nudge after a refused frame; "" during countdowns and for the empty room."""
+        step = self.step
+        if step is None or not self.recording or not step.vary:
+            return ""
+        if self._stuck:
+            return STUCK_HINT
+        return HINTS[int((self.clock() - self._t) / HINT_SECONDS) % len(HINTS)]
+
+    def offer(self, descriptor: np.ndarray) -> bool:
+        """Take a due frame only if it adds something: its descriptor is more than
+        ``min_change`` (``distance``) from every one of its kind (shape) taken in this step,
+        so a caller may offer landmarks when a hand is found, a thumbnail when not. An
+        empty-room step
+        takes every frame; after ``patience`` seconds without a new one the frame is taken
+        anyway, so a player who cannot move still finishes. True: the caller saves it."""
+        step = self.step
+        if step is None:
+            return False
+        d = np.asarray(descriptor, np.float32).ravel()
+        waited = self.clock() - self._last >= self.patience
+        if step.vary and not waited and any(k.shape == d.shape and distance(d, k) <=
+                                            self.min_change for k in self._kept):
+            self.refused += 1
+            self._stuck = True
+            return False
+        self._kept.append(d)
+        self.taken_one()
+        return True
+
     def taken_one(self) -> None:
+        """Count a frame as taken (``offer`` does this for the frames it accepts)."""
         self._last = self.clock()
+        self._stuck = False
         self.taken += 1
         self.total += 1
         if self.taken >= self.steps[self.index].frames:
             self.index += 1
             self.taken = 0
             self.recording = False
+            self._kept = []
             self._t = self.clock()
 
     def cancel(self) -> None:

@@ -18,7 +18,7 @@ import numpy as np
 from rps.capture import CaptureThread, FrameSource
 from rps.errors import RpsError, SourceError, check_writable
 from rps.game.history import atomic_write_bytes, user_data_dir
-from rps.game.teach import TeachSession
+from rps.game.teach import HINTS, TeachSession
 from rps.modeltools.dataset import scan
 
 
@@ -27,7 +27,20 @@ def default_recordings() -> Path:
 
 
 def personal_models() -> Path:
+    """Where `rps personalize` and teach mode put the personal CNN."""
     return user_data_dir() / "models" / "personal"
+
+
+def personal_hand_model() -> Path:
+    """Where they put the personal hand classifier (its stages stay the shipped ones)."""
+    return user_data_dir() / "models" / "personal-hand"
+
+
+def thumbnail(image: np.ndarray) -> np.ndarray:
+    """A frame's descriptor for teach mode's near-duplicate check (``TeachSession.offer``):
+    grey, 32 x 24, scaled to 0..1; small enough that sensor noise averages out."""
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    return cv2.resize(grey, (32, 24), interpolation=cv2.INTER_AREA).astype(np.float32) / 255
 
 
 class Recorder:
@@ -57,12 +70,13 @@ class Recorder:
 
 def collect(source: FrameSource, recorder: Recorder, per_class: int = 30, rate: float = 5.0,
             countdown: float = 3.0, stall_timeout: float = 3.0) -> dict[str, int]:
-    """Prompt on the terminal and record each class from ``source``, without the game."""
+    """Prompt on the terminal and record each class from ``source``, without the game:
+    frames too like one already taken are skipped while the player is asked to move."""
     check_writable(recorder.root)  # before the camera and the countdown, not at frame one
     progress = sys.stderr.isatty()  # a `\r` counter is for a terminal, not a log file
     session = TeachSession(time.perf_counter, per_class, rate, countdown)
     capture = CaptureThread(source, loop=True).start()
-    shown = None
+    shown, last = None, ""
     try:
         while not session.done:
             frame = capture.get(0.2)
@@ -75,13 +89,17 @@ def collect(source: FrameSource, recorder: Recorder, per_class: int = 30, rate: 
             step = session.step
             if step is not shown:
                 shown = step
-                print(f"[{step.label}] {step.prompt} - recording in {countdown:.0f} s",
+                if progress and session.total:
+                    print(file=sys.stderr)  # end the last step's progress line
+                vary = f" ({', '.join(HINTS).lower()} while it records)" if step.vary else ""
+                print(f"[{step.label}] {step.prompt}{vary} - recording in {countdown:.0f} s",
                       file=sys.stderr)
-            if session.due():
+            if session.due() and session.offer(thumbnail(frame.image)):
                 recorder.save(step.label, frame.image)
-                session.taken_one()
-                if progress:
-                    print(f"\r  {session.total} frames", end="", file=sys.stderr, flush=True)
+            line = f"\r  {session.total} frames  {session.hint:<50}"
+            if progress and session.total and line != last:
+                last = line
+                print(line, end="", file=sys.stderr, flush=True)
     finally:
         capture.stop()
         if progress:

@@ -187,6 +187,18 @@ def load_anchors(files: ModelFiles) -> tuple[np.ndarray, np.ndarray] | None:
         return data["features"].astype(np.float32), data["labels"].astype(int)
 
 
+def rehearsed(f: np.ndarray, y: np.ndarray, anchors: tuple[np.ndarray, np.ndarray] | None,
+              share: float = ANCHOR_SHARE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The player's features with the stored ones of the original data appended (when
+    there are any) and sample weights giving the two ``1 : share``, so the classes the
+    player did not record stay put."""
+    if anchors is None:
+        return f, y, np.ones(len(f), np.float32)
+    fa, ya = anchors
+    return (np.concatenate([f, fa]), np.concatenate([y, ya]),
+            np.concatenate([np.full(len(f), 1.0 / len(f)), np.full(len(fa), share / len(fa))]))
+
+
 def load_images(data: Path, labels: tuple[str, ...]) -> tuple[list[np.ndarray], np.ndarray]:
     """Images of a class-folder dataset, checked: readable, at least two classes."""
     samples = scan(data)
@@ -217,6 +229,26 @@ def swap_in(new: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def save_personal(out: Path, sources: dict[str, ov.Model], head: Head,
+                  labels: tuple[str, ...], meta: dict, extra: tuple[Path, ...] = ()) -> None:
+    """Write each precision of ``sources`` with ``head`` in (FP16 compressed), the labels,
+    the metadata and ``extra`` files beside ``out``, then swap the folder in whole."""
+    check_output(out, folder=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.new-"))
+    try:
+        for p, src in sources.items():
+            ov.save_model(with_head(src, head), staging / p / "model.xml",
+                          compress_to_fp16=(p == "FP16"))
+        (staging / "labels.txt").write_text("\n".join(labels) + "\n", encoding="utf-8")
+        (staging / "metadata.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        for path in extra:
+            shutil.copyfile(path, staging / path.name)
+        swap_in(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # gone already unless something failed
+
+
 def personalize(data: Path, model: Path | None, out: Path, *, l2: float = 1e-3,
                 copies: int = COPIES, core: ov.Core | None = None) -> dict:
     """Fit a personal head on ``data`` and write ``out`` with each precision of ``model``."""
@@ -234,31 +266,15 @@ def personalize(data: Path, model: Path | None, out: Path, *, l2: float = 1e-3,
     extra = [augment(img, rng) for img in images for _ in range(copies)]
     f = extract_features(files, images + extra, core)
     t_features = time.perf_counter() - t0
-    fit_f, fit_y, weights = f, np.concatenate([y, np.repeat(y, copies)]), None
-    anchors = load_anchors(files)
-    if anchors is not None:  # rehearse the original data so its classes stay put
-        fa, ya = anchors
-        fit_f, fit_y = np.concatenate([f, fa]), np.concatenate([fit_y, ya])
-        weights = np.concatenate([np.full(len(f), 1.0 / len(f)),
-                                  np.full(len(fa), ANCHOR_SHARE / len(fa))])
+    fit_f, fit_y, weights = rehearsed(f, np.concatenate([y, np.repeat(y, copies)]),
+                                      load_anchors(files))
     head = fit_head(fit_f, fit_y, prior, l2=l2, weights=weights)
     fitted = float((head.scores(f[:len(y)]).argmax(1) == y).mean())
     counts = {c: int((y == i).sum()) for i, c in enumerate(files.labels) if (y == i).any()}
     meta = {**files.metadata, "name": out.name, "personalized_from": str(files.root),
             "personal_frames": counts, "date": date.today().isoformat(), "fit_accuracy": fitted}
-    check_output(out, folder=True)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.new-"))
-    try:
-        for p in files.variants:
-            src = base if p == "FP16" else read_ir(core, files.xml(p))
-            ov.save_model(with_head(src, head), staging / p / "model.xml",
-                          compress_to_fp16=(p == "FP16"))
-        (staging / "labels.txt").write_text("\n".join(files.labels) + "\n", encoding="utf-8")
-        (staging / "metadata.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
-        swap_in(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)  # gone already unless something failed
+    sources = {p: base if p == "FP16" else read_ir(core, files.xml(p)) for p in files.variants}
+    save_personal(out, sources, head, files.labels, meta)
     seconds = time.perf_counter() - t0
     print(f"personal model {out}: {len(y)} frames {counts}, features {t_features:.1f} s, "
           f"total {seconds:.1f} s, fits its frames at {fitted:.1%}")

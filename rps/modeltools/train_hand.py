@@ -108,12 +108,15 @@ def train_hand(cfg: HandTrainConfig) -> dict:
     report["recombined_none_fresh"] = float((model.predict(xn[nones], verbose=0).argmax(1)
                                              == 0).mean())
     export(model, cfg.out, report, {"train_hands": len(train.labels), "none_poses": n_none,
-                                    "copies": cfg.copies, "epochs": cfg.epochs})
+                                    "copies": cfg.copies, "epochs": cfg.epochs},
+           (x[:len(train.labels) + n_none], y[:len(train.labels) + n_none]))  # unturned
     return report
 
 
-def export(model, out: Path, report: dict, recipe: dict) -> None:
-    """IR FP32 / FP16 of the classifier with labels and metadata (credits, licence)."""
+def export(model, out: Path, report: dict, recipe: dict,
+           anchors: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+    """IR FP32 / FP16 of the classifier with labels and metadata (credits, licence), and
+    ``anchors.npz`` from the training features ``anchors`` (x, y) for teach mode."""
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         model.export(str(Path(tmp) / "saved_model"), verbose=False)
@@ -132,3 +135,7 @@ def export(model, out: Path, report: dict, recipe: dict) -> None:
     }
     (out / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     (out / "training-report.json").write_text(json.dumps(report, indent=2) + "\n")
+    if anchors is not None:
+        from rps.modeltools.refit_hand import write_anchors
+
+        write_anchors(out, *anchors)

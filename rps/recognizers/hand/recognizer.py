@@ -136,10 +136,15 @@ def check_stages(palm_ir: ov.Model, lm_ir: ov.Model, where: Path) -> None:
 
 def load_hand(path: str | Path | None = None, max_hands: int = 1, track: bool = True
               ) -> HandModel:
+    """A classifier folder and its stages: metadata ``stages`` is a folder with ``palm/`` and
+    ``landmarks/``, relative to the classifier's folder or absolute (a personal model in the
+    user data folder records the shipped stages' absolute path); missing, or not found
+    there (a folder moved to another machine), it is the shipped MediaPipe IR."""
     files = load_model_files(path or DEFAULT_HAND_MODEL)
     stages = files.metadata.get("stages")
-    base = (files.root / stages).resolve() if stages else DEFAULT_STAGES
-    if not base.is_dir():
+    base = (files.root / stages).resolve() if isinstance(stages, str) and stages else \
+        DEFAULT_STAGES
+    if not ((base / "palm").is_dir() and (base / "landmarks").is_dir()):
         base = DEFAULT_STAGES
     return HandModel(files, load_model_files(base / "palm", need_labels=False),
                      load_model_files(base / "landmarks", need_labels=False), max_hands, track)
