@@ -97,6 +97,9 @@ class Commands:
     def cmd_model(self: App, _: int) -> None:
         self.teacher.toggle_model()
 
+    def cmd_accept(self: App, _: int) -> None:
+        self.teacher.accept_cnn()
+
     @staticmethod
     def _next(items: list[str], current: str) -> str:
         return items[(items.index(current) + 1) % len(items)] if current in items else items[0]

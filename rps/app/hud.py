@@ -181,13 +181,15 @@ def help_overlay(surf: pygame.Surface, fonts: Fonts) -> None:
 
 
 def teach_overlay(surf: pygame.Surface, fonts: Fonts, prompt: str, seconds_left: float,
-                  progress: float, count: str) -> None:
-    """The prompt, the countdown before recording, and a progress bar over all classes."""
+                  progress: float, count: str, hint: str = "") -> None:
+    """The prompt, the countdown before recording, what to do with the hand while it
+    records (move, turn, closer, back), and a progress bar over all classes."""
     w, h = surf.get_size()
     box = pygame.Rect(w // 8, h // 2 + 60, 3 * w // 4, fonts.body.get_linesize() * 3 + 30)
     panel(surf, box, 190)
     text(surf, fonts.body, prompt, (w // 2, box.y + 10), ACCENT, anchor="midtop")
-    status = f"recording in {seconds_left:.0f}..." if seconds_left > 0 else f"recording {count}"
+    status = f"recording in {seconds_left:.0f}..." if seconds_left > 0 else \
+        f"recording {count}" + (f"  -  {hint}" if hint else "")
     text(surf, fonts.small, status, (w // 2, box.y + 14 + fonts.body.get_linesize()),
          anchor="midtop")
     bar = pygame.Rect(box.x + 20, box.bottom - 26, box.w - 40, 14)

@@ -9,7 +9,7 @@ KEYMAP = {
     pygame.K_a: "opponent", pygame.K_d: "device", pygame.K_p: "precision", pygame.K_h: "hud",
     pygame.K_F1: "help", pygame.K_f: "fullscreen", pygame.K_m: "mute",
     pygame.K_s: "screenshot", pygame.K_t: "teach", pygame.K_o: "model",
-    pygame.K_l: "skeleton", pygame.K_n: "players",
+    pygame.K_l: "skeleton", pygame.K_n: "players", pygame.K_y: "accept",
 }
 
 KEYS_HELP = [
@@ -18,6 +18,7 @@ KEYS_HELP = [
     ("H", "hide / show the HUD"), ("L", "hand skeleton on / off"),
     ("N", "one player / two players"), ("F", "fullscreen"), ("M", "mute"),
     ("S", "screenshot"), ("T", "teach it your hand"), ("O", "personal / shipped model"),
+    ("Y", "teach the CNN instead (when offered)"),
     ("F1 or ?", "this help"), ("Esc / Q", "quit"),
 ]
 

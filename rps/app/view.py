@@ -61,7 +61,7 @@ class View:
         t = app.teacher.session
         if t is not None and t.step is not None:
             hud.teach_overlay(screen, fonts, t.step.prompt, t.seconds_left, t.progress,
-                              f"{t.step.label}: {t.taken}/{t.step.frames}")
+                              f"{t.step.label}: {t.taken}/{t.step.frames}", t.hint)
         elif g.state in (State.COUNTDOWN, State.SHOOT):
             hud.countdown(screen, fonts, g.countdown_word, g.countdown_number)
         elif g.state in (State.REVEAL, State.MATCH_OVER) and g.rounds:

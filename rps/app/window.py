@@ -194,6 +194,7 @@ class App(Commands):
     def _feed(self, p: Prediction) -> None:
         self.last = p
         self.view.stages.add(p)
+        self.teacher.feed(p)
         frame = self.pipe.latest
         hw = frame.image.shape[:2] if frame is not None else (0, 0)
         if self.duel is not None:

@@ -115,9 +115,8 @@ class ImageFolderSource:
     def __init__(self, path: Path, fps: float = 30.0):
         self.name = f"images in {path}"
         self.fps = fps
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
-        if path.is_file():
-            files = [path]
+        files = [path] if path.is_file() else sorted(
+            p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
         if not files:
             raise SourceError(f"no images ({', '.join(sorted(IMAGE_SUFFIXES))}) in {path}")
         self._files = files

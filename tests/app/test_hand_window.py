@@ -110,3 +110,61 @@ def test_two_players_with_the_cnn_say_they_need_the_hand_recognizer(tiny_model, 
     finally:
         app.close()
         pipe.stop()
+
+
+def _teach_app(source, tmp_path, monkeypatch) -> App:
+    monkeypatch.setenv("RPS_DATA_DIR", str(tmp_path))
+    pipe = Pipeline(source, load_recognizer("hand"), "CPU", "FP32", loop=True).start()
+    app = App(pipe, history=History(tmp_path / "h.json"), size=(640, 360))
+    app.teacher.settings = {"per_class": 3, "rate": 30.0, "countdown": 0.0}
+    return app
+
+
+def _step_until(app: App, done, limit: int = 900) -> None:
+    for _ in range(limit):
+        app.step()
+        if done():
+            return
+
+
+def test_teach_on_landmarks_refits_the_classifier_and_hot_swaps_it(tmp_path, monkeypatch,
+                                                                   cgi_data):
+    hands = tmp_path / "hands"  # a "camera" that always shows a hand: CGI paper renders
+    hands.mkdir()
+    for f in sorted((cgi_data / "paper").glob("*.jpg"))[:6]:
+        (hands / f.name).write_bytes(f.read_bytes())
+    app = _teach_app(open_source(hands), tmp_path, monkeypatch)
+    try:
+        press(pygame.K_t)
+        personal = app.teacher.personal_hand_dir
+        _step_until(app, lambda: app.pipe.engine.model.root == personal)
+        assert app.pipe.engine.model.root == personal  # the refitted classifier serves
+        assert app.teacher.recorder.counts() == {"none": 3, "rock": 3, "paper": 3,
+                                                 "scissors": 3}
+        assert len(app.teacher._hands) >= 9  # landmarks kept with the throw frames
+        assert (personal / "FP16" / "model.xml").is_file()
+        press(pygame.K_o)  # back to the shipped classifier
+        _step_until(app, lambda: app.pipe.engine.model.root == app.teacher.shipped.root, 300)
+        assert app.pipe.engine.model.root == app.teacher.shipped.root
+        assert app.last is not None and app.last.hands  # it still reads the hand
+    finally:
+        app.close()
+        app.pipe.stop()
+
+
+def test_when_the_hand_is_missed_teach_mode_offers_the_cnn_and_y_takes_it(tmp_path,
+                                                                         monkeypatch):
+    from rps.capture import SyntheticSource
+
+    app = _teach_app(SyntheticSource(320, 240), tmp_path, monkeypatch)  # no hand, ever
+    try:
+        press(pygame.K_t)
+        _step_until(app, lambda: app.teacher.offer_cnn)
+        assert app.teacher.offer_cnn and "press Y" in app.game.message
+        assert not app.teacher.retraining
+        press(pygame.K_y)
+        _step_until(app, lambda: app.pipe.engine.model.root == app.teacher.personal_dir, 1800)
+        assert app.pipe.engine.model.root == app.teacher.personal_dir  # the personal CNN
+    finally:
+        app.close()
+        app.pipe.stop()
