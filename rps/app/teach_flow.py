@@ -16,6 +16,7 @@ import dataclasses
 import threading
 import time
 from collections.abc import Callable
+from concurrent import futures
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +54,8 @@ class TeachFlow:
         self._hands: list[tuple[np.ndarray, int]] = []  # landmarks, class index
         self._missed: dict[str, int] = {}
         self._total: dict[str, int] = {}
+        self._writer = futures.ThreadPoolExecutor(1, thread_name_prefix="rps-teach-write")
+        self._writes: list[futures.Future] = []
         self._retrain: threading.Thread | None = None
         self._result: RecognizerModel | RpsError | None = None
 
@@ -108,13 +111,11 @@ class TeachFlow:
         self._check_retrain()
 
     def _save(self, label: str, image: np.ndarray, hand: Hand | None) -> bool:
-        try:
-            self.recorder.save(label, image)
-        except (OSError, RpsError) as exc:  # the disk filled up mid-recording
-            why = describe(exc) if isinstance(exc, OSError) else str(exc)
-            self.session = None
-            self.toast(f"Teach mode stopped: a frame could not be saved ({why})")
+        """Queue the frame for the writer thread (a JPEG and an fsync can take longer than
+        a display frame); a write that failed stops the session here, with why."""
+        if not self._writes_ok():
             return False
+        self._writes.append(self._writer.submit(self.recorder.save, label, image))
         self._total[label] = self._total.get(label, 0) + 1
         if hand is None:
             self._missed[label] = self._missed.get(label, 0) + 1
@@ -122,7 +123,27 @@ class TeachFlow:
             self._hands.append((hand.landmarks, self.shipped.files.labels.index(label)))
         return True
 
+    def _writes_ok(self, wait: bool = False) -> bool:
+        """Whether every queued frame reached the disk (``wait``: once they are written)."""
+        if wait:
+            futures.wait(self._writes)
+        failed = next((f.exception() for f in self._writes if f.done() and f.exception()),
+                      None)
+        self._writes = [f for f in self._writes if not f.done()]
+        if failed is None:
+            return True
+        why = describe(failed) if isinstance(failed, OSError) else str(failed)
+        self.session, self._writes = None, []
+        self.toast(f"Teach mode stopped: a frame could not be saved ({why})")
+        return False
+
+    def close(self) -> None:
+        """Write every recorded frame before the window goes (nothing recorded is lost)."""
+        self._writer.shutdown(wait=True)
+
     def _finished(self) -> None:
+        if not self._writes_ok(wait=True):  # the refit reads the folder
+            return
         if not self.reads_hands:
             self.retrain("cnn")
         elif coverage_problem(self._missed, self._total) is not None:

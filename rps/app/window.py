@@ -248,5 +248,6 @@ class App(Commands):
             n += 1
 
     def close(self) -> None:
+        self.teacher.close()
         pygame.quit()
 

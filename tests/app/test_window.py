@@ -180,3 +180,24 @@ def test_screenshot_and_teach_on_an_unwritable_folder_are_toasts(app, tmp_path, 
     assert any("Screenshot not saved" in s for _, s in app.toasts)
     assert any("Teach mode needs" in s for _, s in app.toasts)
     assert app.running and not app.teacher.active
+
+
+def test_a_disk_that_fills_up_mid_recording_stops_teach_mode_with_a_message(app):
+    import errno
+
+    class FullDisk:
+        root = app.teacher.recorder.root
+
+        def save(self, label, image):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    app.teacher.recorder = FullDisk()
+    app.teacher.settings = {"per_class": 3, "rate": 30.0, "countdown": 0.0}
+    press(pygame.K_t)
+    for _ in range(120):
+        app.step()
+        if not app.teacher.active:
+            break
+    assert not app.teacher.active and app.running
+    assert any("could not be saved" in s and "No space" in s for _, s in app.toasts)
+    assert not app.teacher.retraining
