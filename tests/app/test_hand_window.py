@@ -78,10 +78,7 @@ def test_the_hud_shows_each_stage_and_how_often_palm_detection_ran(hand_app):
 
 def test_two_players_switch_to_two_hands_and_back(hand_app):
     press(pygame.K_n)
-    for _ in range(300):
-        hand_app.step()
-        if hand_app.pipe.engine.model.max_hands == 2:
-            break
+    _step_until(hand_app, lambda: hand_app.pipe.engine.model.max_hands == 2, 300)
     assert hand_app.players == 2 and hand_app.pipe.engine.model.max_hands == 2
     assert hand_app.score_sides() == (("Player 1", 0), ("Player 2", 0))
     hand_app.game.start_round()
@@ -89,10 +86,7 @@ def test_two_players_switch_to_two_hands_and_back(hand_app):
         hand_app.step()
     assert hand_app.game.state == State.COUNTDOWN
     press(pygame.K_n)
-    for _ in range(300):
-        hand_app.step()
-        if hand_app.pipe.engine.model.max_hands == 1:
-            break
+    _step_until(hand_app, lambda: hand_app.pipe.engine.model.max_hands == 1, 300)
     assert hand_app.players == 1 and hand_app.pipe.engine.model.max_hands == 1
 
 
