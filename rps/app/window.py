@@ -177,9 +177,6 @@ class App(Commands):
         self.teacher.step()
         if not self.paused and not self.teacher.active:
             self.game.update()
-            if self.duel is not None and self.duel.finished_matches:
-                self.solo.finished_matches.extend(self.duel.finished_matches)
-                self.duel.finished_matches.clear()
         for cue in self.game.sounds:
             self.sounds.play(cue)
         self.game.sounds.clear()
@@ -206,7 +203,8 @@ class App(Commands):
     def _save_matches(self) -> None:
         """Finished matches go to the history. A failed save is a toast when a match ends
         (not each retry), is retried every few seconds, and the game goes on."""
-        now, ended = time.perf_counter(), self.solo.finished_matches
+        games = [g for g in (self.solo, self.duel) if g is not None]
+        now, ended = time.perf_counter(), [m for g in games for m in g.finished_matches]
         if not ended and not (self.history.pending and now >= self._retry_at):
             return
         failing = bool(self.history.pending)
@@ -219,7 +217,8 @@ class App(Commands):
             self.toast(f"{problem} - kept, will retry" if self.history.pending else problem, 5)
         elif not problem and failing:
             self.toast("Match history saved")
-        ended.clear()
+        for g in games:
+            g.finished_matches.clear()
         self._retry_at = now + SAVE_RETRY
 
     def _watch_camera(self) -> None:

@@ -11,7 +11,7 @@ from rps.app.hud import CLASS_COLOURS
 from rps.app.overlay import to_screen
 from rps.app.window import App
 from rps.capture import open_source
-from rps.game import State
+from rps.game import DuelRound, State
 from rps.game.history import History
 from rps.pipeline import Pipeline
 from rps.recognizers import load_recognizer
@@ -85,6 +85,14 @@ def test_two_players_switch_to_two_hands_and_back(hand_app):
     for _ in range(5):
         hand_app.step()
     assert hand_app.game.state == State.COUNTDOWN
+    duel = hand_app.duel
+    duel.rounds, duel.score = [DuelRound("rock", "paper", "player 2")], {"player 1": 0,
+                                                                          "player 2": 1}
+    duel._finish_match()  # as the round's judge does at first_to
+    hand_app.step()
+    saved = History(hand_app.history.path).matches[-1]
+    assert saved["mode"] == "two-player" and saved["throws"] == [["rock", "paper"]]
+    assert hand_app.game.state == State.MATCH_OVER
     press(pygame.K_n)
     _step_until(hand_app, lambda: hand_app.pipe.engine.model.max_hands == 1, 300)
     assert hand_app.players == 1 and hand_app.pipe.engine.model.max_hands == 1
