@@ -229,24 +229,32 @@ def swap_in(new: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def save_personal(out: Path, sources: dict[str, ov.Model], head: Head,
-                  labels: tuple[str, ...], meta: dict, extra: tuple[Path, ...] = ()) -> None:
-    """Write each precision of ``sources`` with ``head`` in (FP16 compressed), the labels,
-    the metadata and ``extra`` files beside ``out``, then swap the folder in whole."""
+def save_personal(out: Path, files: ModelFiles, base: ov.Model, head: Head, y: np.ndarray,
+                  fitted: float, core: ov.Core, extra: tuple[Path, ...] = (),
+                  **meta: object) -> dict[str, int]:
+    """Write ``files``' model with ``head`` in, in each precision it has (``base``: its FP32
+    IR, also the FP16 source), its labels, metadata saying what it was taught (plus
+    ``meta``) and ``extra`` files beside ``out``, then swap the folder in whole. Returns
+    the frames taught per class."""
+    counts = {c: int((y == i).sum()) for i, c in enumerate(files.labels) if (y == i).any()}
+    meta = {**files.metadata, "name": out.name, "personalized_from": str(files.root), **meta,
+            "personal_frames": counts, "date": date.today().isoformat(), "fit_accuracy": fitted}
     check_output(out, folder=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.new-"))
     try:
-        for p, src in sources.items():
+        for p in files.variants:
+            src = base if p == "FP16" else read_ir(core, files.xml(p))
             ov.save_model(with_head(src, head), staging / p / "model.xml",
                           compress_to_fp16=(p == "FP16"))
-        (staging / "labels.txt").write_text("\n".join(labels) + "\n", encoding="utf-8")
+        (staging / "labels.txt").write_text("\n".join(files.labels) + "\n", encoding="utf-8")
         (staging / "metadata.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
         for path in extra:
             shutil.copyfile(path, staging / path.name)
         swap_in(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # gone already unless something failed
+    return counts
 
 
 def personalize(data: Path, model: Path | None, out: Path, *, l2: float = 1e-3,
@@ -270,11 +278,7 @@ def personalize(data: Path, model: Path | None, out: Path, *, l2: float = 1e-3,
                                       load_anchors(files))
     head = fit_head(fit_f, fit_y, prior, l2=l2, weights=weights)
     fitted = float((head.scores(f[:len(y)]).argmax(1) == y).mean())
-    counts = {c: int((y == i).sum()) for i, c in enumerate(files.labels) if (y == i).any()}
-    meta = {**files.metadata, "name": out.name, "personalized_from": str(files.root),
-            "personal_frames": counts, "date": date.today().isoformat(), "fit_accuracy": fitted}
-    sources = {p: base if p == "FP16" else read_ir(core, files.xml(p)) for p in files.variants}
-    save_personal(out, sources, head, files.labels, meta)
+    counts = save_personal(out, files, base, head, y, fitted, core)
     seconds = time.perf_counter() - t0
     print(f"personal model {out}: {len(y)} frames {counts}, features {t_features:.1f} s, "
           f"total {seconds:.1f} s, fits its frames at {fitted:.1%}")

@@ -16,7 +16,6 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
@@ -24,9 +23,8 @@ import cv2
 import numpy as np
 import openvino as ov
 
-from rps.errors import ModelError, RpsError
-from rps.inference.core import read_ir
-from rps.inference.modelfiles import ModelFiles, load_model_files
+from rps.errors import RpsError
+from rps.inference.modelfiles import load_model_files
 from rps.modeltools.dataset import scan
 from rps.modeltools.hand_data import rotate3d
 from rps.modeltools.personalize import (
@@ -38,8 +36,8 @@ from rps.modeltools.personalize import (
     rehearsed,
     save_personal,
 )
-from rps.recognizers.hand.features import SIZE, batch
-from rps.recognizers.hand.recognizer import HandModel, load_hand
+from rps.recognizers.hand.features import batch
+from rps.recognizers.hand.recognizer import HandModel, load_hand, read_classifier
 
 COPIES = 8  # turned / jittered copies of each recorded hand
 TURN_DEG = 20.0  # out of the image plane, each way: a player's own range, narrower than training's
@@ -117,18 +115,6 @@ def landmarks_of_folder(data: Path, model: str | Path | None = None,
                        np.array(ys, int), missed, total)
 
 
-def classifier_ir(files: ModelFiles, core: ov.Core) -> ov.Model:
-    """The classifier's FP32 IR, checked to take pose features (a CNN folder passed as
-    the hand model is one clear line, not an OpenVINO shape error)."""
-    ir = read_ir(core, files.xml("FP32"))
-    shape = ir.input(0).get_partial_shape()
-    if len(ir.inputs) != 1 or shape.rank.is_dynamic or shape.rank.get_length() != 2 or \
-            shape[1].is_dynamic or shape[1].get_length() != SIZE:
-        raise ModelError(f"{files.root}: not a hand gesture classifier (input {shape}, "
-                         f"expected [batch, {SIZE}]); a CNN model needs --recognizer cnn")
-    return ir
-
-
 def penultimate(classifier: ov.Model, x: np.ndarray, core: ov.Core | None = None
                 ) -> np.ndarray:
     """The classifier's last hidden layer for pose features ``x`` (N, 66), through OpenVINO
@@ -148,7 +134,7 @@ def write_anchors(model_dir: Path, x: np.ndarray, y: np.ndarray,
     rng = np.random.default_rng(seed)
     keep = np.concatenate([rng.permutation(np.flatnonzero(y == c))[:per_class]
                            for c in np.unique(y)])
-    f = penultimate(classifier_ir(load_model_files(model_dir), core), x[keep], core)
+    f = penultimate(read_classifier(core, load_model_files(model_dir)), x[keep], core)
     path = model_dir / "anchors.npz"
     np.savez_compressed(path, features=f.astype(np.float16), labels=y[keep].astype(np.int8))
     return path
@@ -190,7 +176,7 @@ def refit_hand(landmarks: np.ndarray, y: np.ndarray, model: str | Path | None, o
     if y.min() < 0 or y.max() >= len(files.labels):
         raise RpsError(f"class indices must be 0..{len(files.labels) - 1} ({files.labels})")
     core = core or ov.Core()
-    base = classifier_ir(files, core)
+    base = read_classifier(core, files)
     prior = read_head(base)
     x = varied(landmarks, copies, np.random.default_rng(seed))
     f = penultimate(base, x, core)
@@ -199,15 +185,11 @@ def refit_hand(landmarks: np.ndarray, y: np.ndarray, model: str | Path | None, o
     head = fit_head(fit_f, fit_y, prior, l2=l2, weights=weights)
     t_fit = time.perf_counter() - t_fit
     fitted = float((head.scores(f[:len(y)]).argmax(1) == y).mean())
-    counts = {c: int((y == i).sum()) for i, c in enumerate(files.labels) if (y == i).any()}
     anchors = files.root / "anchors.npz"
-    meta = {**files.metadata, "name": out.name, "personalized_from": str(files.root),
-            # absolute: "../mediapipe-hands" means nothing beside a user-data folder
-            "stages": str(hand.palm.root.parent.resolve()), "personal_frames": counts,
-            "date": date.today().isoformat(), "fit_accuracy": fitted}
-    sources = {p: base if p == "FP16" else read_ir(core, files.xml(p)) for p in files.variants}
-    save_personal(out, sources, head, files.labels, meta,
-                  (anchors,) if anchors.is_file() else ())
+    counts = save_personal(out, files, base, head, y, fitted, core,
+                           (anchors,) if anchors.is_file() else (),
+                           # absolute: "../mediapipe-hands" means nothing in a user-data folder
+                           stages=str(hand.palm.root.parent.resolve()))
     seconds = time.perf_counter() - t0
     return Refit(out, counts, fitted, seconds, t_fit, head)
 
@@ -217,7 +199,7 @@ def personalize_hand(data: Path, model: str | Path | None, out: Path, *, l2: flo
     """`rps personalize --recognizer hand`: read the hands of a recording, refuse when the
     palm detector missed too many of them (the CNN then is the way), refit, say what it did."""
     core = core or ov.Core()
-    classifier_ir(load_hand(model).files, core)  # before seconds of reading landmarks
+    read_classifier(core, load_hand(model).files)  # before seconds of reading landmarks
     t0 = time.perf_counter()
     hands = landmarks_of_folder(data, model, core)
     t_read = time.perf_counter() - t0

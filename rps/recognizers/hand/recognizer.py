@@ -86,24 +86,12 @@ class HandModel:
         stages = compile_stages(core, self.palm, self.landmarks, device, precision, config,
                                 self.max_hands, self.track)
         cls_precision = precision if precision in self.files.variants else "FP32"
-        cls_ir = read_ir(core, self.files.xml(cls_precision))
-        shape = cls_ir.input(0).get_partial_shape()
-        if len(cls_ir.inputs) != 1 or shape.rank.get_length() != 2 or (
-                shape[1].is_static and shape[1].get_length() != features.SIZE):
-            raise ModelError(f"{self.files.root}: not a hand gesture classifier (input "
-                             f"{shape}, expected [batch, {features.SIZE}] pose features); "
-                             "a CNN model needs --recognizer cnn")
-        out = cls_ir.output(0).get_partial_shape()
-        labels = self.files.labels
-        if out[-1].is_dynamic or out[-1].get_length() != len(labels) or "none" not in labels:
-            raise ModelError(f"{self.files.root}: the classifier outputs {out} but the labels "
-                             f"are {', '.join(labels)} (they must match and include none)")
+        cls_ir = read_classifier(core, self.files, cls_precision)
         cls_ir.reshape({cls_ir.input(0): ov.PartialShape([1, features.SIZE])})
         classifier, ms = compile_on(core, cls_ir, device, cls_precision,
                                     compile_config(core, device, cls_precision, settings.hint))
         return HandRecognizer(self, device, precision, stages, classifier,
                               stages.compile_ms + ms)
-
 
     def stages(self, core: ov.Core, device: str = "CPU", precision: str = "FP32"
                ) -> HandStages:
@@ -132,6 +120,24 @@ def check_stages(palm_ir: ov.Model, lm_ir: ov.Model, where: Path) -> None:
     if len(lm_ir.outputs) != 4 or tuple(lm_ir.output(0).get_partial_shape().to_shape()) != (
             1, 63):
         raise ModelError(f"{where}: not MediaPipe's hand landmark model")
+
+
+def read_classifier(core: ov.Core, files: ModelFiles, precision: str = "FP32") -> ov.Model:
+    """The gesture classifier's IR, checked before anything compiles: it takes one vector
+    of pose features and gives one score per label, `none` among them (a CNN folder given
+    as the hand model is one clear line, not an OpenVINO shape error)."""
+    ir = read_ir(core, files.xml(precision))
+    shape = ir.input(0).get_partial_shape()
+    if len(ir.inputs) != 1 or shape.rank.is_dynamic or shape.rank.get_length() != 2 or \
+            shape[1].is_dynamic or shape[1].get_length() != features.SIZE:
+        raise ModelError(f"{files.root}: not a hand gesture classifier (input {shape}, "
+                         f"expected [batch, {features.SIZE}] pose features); a CNN model "
+                         "needs --recognizer cnn")
+    out, labels = ir.output(0).get_partial_shape(), files.labels
+    if out[-1].is_dynamic or out[-1].get_length() != len(labels) or "none" not in labels:
+        raise ModelError(f"{files.root}: the classifier outputs {out} but the labels "
+                         f"are {', '.join(labels)} (they must match and include none)")
+    return ir
 
 
 def load_hand(path: str | Path | None = None, max_hands: int = 1, track: bool = True
