@@ -29,6 +29,7 @@ from rps.recognizers.hand.features import batch
 from rps.recognizers.hand.recognizer import DEFAULT_HAND_MODEL, DEFAULT_STAGES, load_hand
 from rps.recognizers.hand.tracker import Reading
 from rps.types import CLASSES, RingSettings
+from tests.fakes import gaps_while
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "rps-cgi"
@@ -185,17 +186,6 @@ def test_write_anchors_keeps_a_few_per_class(hands, tmp_path):
 
 def test_refitting_keeps_the_caller_responsive(hands, tmp_path):
     """The game refits on a worker thread while its display thread keeps ticking."""
-    import threading
-    import time
-
-    worker = threading.Thread(target=refit_hand, args=(hands.landmarks, hands.labels, None,
-                                                       tmp_path / "o"))
-    gaps, t_last = [], time.perf_counter()
-    worker.start()
-    while worker.is_alive():
-        time.sleep(0.005)
-        now = time.perf_counter()
-        gaps.append(now - t_last)
-        t_last = now
+    gaps = gaps_while(refit_hand, hands.landmarks, hands.labels, None, tmp_path / "o")
     assert len(gaps) > 5 and max(gaps) < 0.25
     assert (tmp_path / "o" / "FP16" / "model.xml").is_file()

@@ -1,5 +1,3 @@
-import threading
-import time
 
 import cv2
 import numpy as np
@@ -28,7 +26,7 @@ from rps.modeltools.personalize import (
     personalize,
     read_head,
 )
-from tests.fakes import FakeClock
+from tests.fakes import FakeClock, gaps_while
 
 
 def test_plan_splits_none_between_empty_view_and_relaxed_hand():
@@ -243,17 +241,8 @@ def test_unreadable_image_names_the_file(tiny_model, tmp_path):
 def test_retraining_keeps_the_caller_responsive(tiny_model, tmp_path):
     """Personalize on a worker thread while the main thread keeps ticking."""
     data = _recording(tmp_path / "rec", n=30)
-    worker = threading.Thread(target=personalize, args=(data, tiny_model, tmp_path / "o"))
-    ticks, gaps = 0, []
-    t_last = time.perf_counter()
-    worker.start()
-    while worker.is_alive():
-        time.sleep(0.01)
-        now = time.perf_counter()
-        gaps.append(now - t_last)
-        t_last = now
-        ticks += 1
-    assert ticks > 5 and max(gaps) < 0.5
+    gaps = gaps_while(personalize, data, tiny_model, tmp_path / "o", tick=0.01)
+    assert len(gaps) > 5 and max(gaps) < 0.5
 
 
 def test_a_head_without_bias_gets_one(tmp_path):
