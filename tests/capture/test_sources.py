@@ -49,7 +49,10 @@ def test_paced_source_runs_at_its_frame_rate():
     frames = _drain(cap, 50)
     elapsed = time.perf_counter() - t0
     cap.stop()
-    assert len(frames) == 50
+    # Every frame is delivered or counted as replaced (newest wins: a consumer preempted
+    # for 10 ms on a busy machine misses one), in order, at no more than the source's rate.
+    assert len(frames) + cap.dropped == 50 and len(frames) >= 45
+    assert [f.seq for f in frames] == sorted(f.seq for f in frames) and frames[-1].seq == 50
     assert elapsed > 0.4  # 50 frames at 100 fps cannot arrive faster than ~0.5 s
 
 
