@@ -7,7 +7,7 @@
 2. 200 switches in a row without waiting: no crash, no lost or reordered result, no thread
    left running after stop.
 
-    python benchmarks/device_switch.py [--model models/rps-mobilenet] [--repeats 5]
+    python benchmarks/device_switch.py [--model rps/models/rps-mobilenet] [--repeats 5]
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The hand pipeline against MediaPipe's own Python hands solution, on the same frames.
 
-One run over the first --frames 640x480 frames of assets/demo.mp4, fed one at a time with
+One run over the first --frames 640x480 frames of rps/assets/demo.mp4, fed one at a time with
 tracking on, as the game does: rps's palm + landmark stages and gesture classifier on
 OpenVINO (CPU, the recognizer's default precision unless --precision), in this process,
 against mediapipe==0.10.21 solutions.hands (model_complexity=1, one hand, tracking on).
@@ -35,8 +35,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 import platformdirs
-from _common import ROOT
 
+from rps.capture import DEMO_CLIP
 from rps.inference.core import make_core
 from rps.recognizers import load_recognizer
 from rps.types import Frame, RingSettings
@@ -104,7 +104,7 @@ def mediapipe_python() -> Path:
 
 
 def load_frames(n: int) -> np.ndarray:
-    cap = cv2.VideoCapture(str(ROOT / "assets" / "demo.mp4"))
+    cap = cv2.VideoCapture(str(DEMO_CLIP))
     frames = []
     while len(frames) < n:
         ok, img = cap.read()
@@ -115,7 +115,7 @@ def load_frames(n: int) -> np.ndarray:
         frames.append(img)
     cap.release()
     if not frames:
-        raise SetupError("cannot read frames from assets/demo.mp4")
+        raise SetupError("cannot read frames from rps/assets/demo.mp4")
     return np.stack(frames)
 
 
@@ -206,7 +206,7 @@ def main() -> int:
     dist, per = landmark_distance(pts, mp_pts)
     found, mp_found = (int((~np.isnan(p[:, 0, 0])).sum()) for p in (pts, mp_pts))
     both = ~np.isnan(per)
-    print(f"{len(frames)} frames {W}x{H} of assets/demo.mp4, one at a time, tracking on; "
+    print(f"{len(frames)} frames {W}x{H} of rps/assets/demo.mp4, one at a time, tracking on; "
           f"{len(warm)} warm-up frames each ({args.warmup} of them + 2 black)")
     print(f"{'ms per frame':<18} {'median':>8} {'p95':>8} {'fps':>8} {'hands':>9}")
     split = "".join(f", {what} {np.median(lat[sel]) * 1000:.2f}" for what, sel in

@@ -28,6 +28,7 @@ import cv2
 import numpy as np
 
 from rps.inference.engine import Engine
+from rps.inference.modelfiles import DEFAULT_MODEL
 from rps.modeltools.dataset import scan, split_by_group
 from rps.modeltools.evaluate import UNSEEN_PHOTOS, unseen_photos
 from rps.modeltools.personalize import personalize
@@ -110,7 +111,7 @@ def run_room(name: str, photo: np.ndarray, model: Path, per_class: int, spread: 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--model", type=Path, default=ROOT / "models" / "rps-mobilenet")
+    ap.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     ap.add_argument("--per-class", type=int, default=30)
     ap.add_argument("--spread", type=float, default=0.4)
     ap.add_argument("--rooms", choices=("coffee", "all"), default="coffee")

@@ -15,7 +15,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from _common import ROOT, benchmark_app, rps_bench, summary
+from _common import benchmark_app, rps_bench, summary
+
+from rps.inference.modelfiles import DEFAULT_MODEL
 
 PRECISIONS = ("FP32", "FP16", "INT8")
 
@@ -27,7 +29,7 @@ def network_only(model: Path, precision: str, seconds: float) -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--model", type=Path, default=ROOT / "models" / "rps-mobilenet")
+    ap.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--seconds", type=float, default=8)
     args = ap.parse_args()

@@ -4,7 +4,7 @@ The resident set size (VmRSS from /proc/<pid>/status) of the bench process is re
 minute; the one at minute 1 (model compiled, caches warm) is the baseline and the last one,
 just before the run ends, is compared with it. Target: growth under 1%.
 
-    python benchmarks/soak.py [--minutes 10] [--model models/rps-mobilenet]
+    python benchmarks/soak.py [--minutes 10] [--model rps/models/rps-mobilenet]
 """
 
 from __future__ import annotations

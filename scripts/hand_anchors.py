@@ -1,11 +1,11 @@
 """anchors.npz for a trained hand classifier, from the landmark cache its training read.
 
 `rps train --recognizer hand` writes anchors.npz itself; this makes it for a classifier
-trained before that (the shipped models/rps-hand), from the same cached landmarks
+trained before that (the shipped rps/models/rps-hand), from the same cached landmarks
 (runs/hand-landmarks/*.npz, written by that training) and the same split: training hands
 only, plus recombined `none` poses as the training made them.
 
-    python scripts/hand_anchors.py [--model models/rps-hand] [--cache runs/hand-landmarks]
+    python scripts/hand_anchors.py [--model rps/models/rps-hand] [--cache runs/hand-landmarks]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import numpy as np
 from rps.modeltools.hand_data import HandSet, training_features
 from rps.modeltools.refit_hand import write_anchors
 from rps.modeltools.train_hand import HandTrainConfig, split
+from rps.recognizers.hand.recognizer import DEFAULT_HAND_MODEL
 
 
 def cached(npz: Path) -> HandSet:
@@ -27,7 +28,7 @@ def cached(npz: Path) -> HandSet:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--model", type=Path, default=Path("models/rps-hand"))
+    ap.add_argument("--model", type=Path, default=DEFAULT_HAND_MODEL)
     ap.add_argument("--cache", type=Path, default=Path("runs/hand-landmarks"))
     args = ap.parse_args()
     cfg = HandTrainConfig(Path("."), None, args.model)

@@ -1,11 +1,11 @@
-"""Make assets/demo.mp4: CGI hands from ../shared composited onto a generated room.
+"""Make rps/assets/demo.mp4: CGI hands from ../shared composited onto a generated room.
 
 The clip alternates empty stretches (no hand) with a hand held up for a few seconds,
 drifting slightly as a real hand does, so `rps play --demo` and `rps bench` have a
 camera-like source on any machine. Image credit: Rock Paper Scissors dataset by
 Laurence Moroney, CC BY 2.0 (see assets/CREDITS.md).
 
-    python scripts/make_demo_clip.py [--data ../shared/data/rps-cgi] [--out assets/demo.mp4]
+    python scripts/make_demo_clip.py [--data ../shared/data/rps-cgi] [--out rps/assets/demo.mp4]
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ W, H, FPS = 640, 480, 30
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "rps-cgi")
-    ap.add_argument("--out", type=Path, default=ROOT / "assets" / "demo.mp4")
+    ap.add_argument("--out", type=Path, default=ROOT / "rps" / "assets" / "demo.mp4")
     ap.add_argument("--segments", type=int, default=12, help="hand-up stretches in the clip")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()

@@ -89,10 +89,13 @@ def test_every_sub_package_says_what_it_owns_and_may_import():
         assert "May import" in doc, init
 
 
-def test_files_beside_the_package_are_found_after_the_move():
+def test_shipped_models_and_the_demo_clip_are_package_data():
+    """Found inside the package (importlib.resources), so a plain `pip install` carries
+    them; nothing the commands need at run time lives beside the package."""
     from rps.capture import DEMO_CLIP
-    from rps.inference.modelfiles import REPO_ROOT, load_model_files
+    from rps.inference.modelfiles import DEFAULT_MODEL, load_model_files
+    from rps.recognizers.hand.recognizer import DEFAULT_HAND_MODEL, DEFAULT_STAGES
 
-    assert PKG.parent == REPO_ROOT
-    assert load_model_files(None).root == REPO_ROOT / "models" / "rps-mobilenet"
-    assert DEMO_CLIP.is_file()
+    assert load_model_files(None).root == DEFAULT_MODEL == PKG / "models" / "rps-mobilenet"
+    for path in (DEFAULT_HAND_MODEL, DEFAULT_STAGES, DEMO_CLIP):
+        assert path.is_relative_to(PKG) and path.exists(), path

@@ -7,6 +7,7 @@ product runs and is tested on a machine with no webcam.
 from __future__ import annotations
 
 import sys
+from importlib.resources import files
 from pathlib import Path
 from typing import Protocol
 
@@ -18,7 +19,7 @@ from rps.errors import SourceError
 cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)  # our own errors say it once
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
-DEMO_CLIP = Path(__file__).resolve().parents[2] / "assets" / "demo.mp4"
+DEMO_CLIP = Path(str(files("rps") / "assets" / "demo.mp4"))  # package data
 SYNTHETIC_MIN, SYNTHETIC_MAX = 16, 4096  # a side; 16 frames of 4096x4096 are 800 MB already
 HINT = "try --source path/to/video.mp4, an image folder, or --demo"
 

@@ -68,7 +68,7 @@ def _add_model_args(p: argparse.ArgumentParser, multi: bool) -> None:
                    help="hand: MediaPipe hand landmarks + a gesture classifier (reads real "
                    "webcams best); cnn: the MobileNet classifier on the whole frame")
     p.add_argument("--model", help="the recognizer's model folder or model.xml (default: "
-                   "models/rps-hand, or models/rps-mobilenet for cnn)")
+                   "the shipped rps-hand, or rps-mobilenet for cnn)")
     p.add_argument("--device", "-d", nargs=nargs, default=["CPU"] if multi else "CPU",
                    type=_upper, help="inference device(s): CPU, GPU, NPU, AUTO, MULTI:..., "
                    "HETERO:... (see `rps devices`)")

@@ -6,21 +6,26 @@ A model folder holds one IR per precision plus what the engine needs to feed it:
     models/<name>/labels.txt            one class name per line, in output order
     models/<name>/metadata.json         input size and scaling, source, accuracy, data credit
 
-A bare ``model.xml`` with ``labels.txt`` beside it works too (taken as FP32).
+A bare ``model.xml`` with ``labels.txt`` beside it works too (taken as FP32). The shipped
+folders are package data (``rps/models/``), found through ``importlib.resources`` so a
+plain ``pip install`` finds them as a checkout does.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 
 from rps.errors import ModelError
 from rps.types import CLASSES, PRECISIONS
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED = REPO_ROOT.parent / "shared"  # data, weights and models beside the checkout
-DEFAULT_MODEL = REPO_ROOT / "models" / "rps-mobilenet"
+SHIPPED_MODELS = Path(str(files("rps") / "models"))  # installed wheels unpack to a folder
+DEFAULT_MODEL = SHIPPED_MODELS / "rps-mobilenet"
+# Training data, weights and source models beside a checkout (development only: they do
+# not ship; an installed package has none there and the training tools say so).
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 
 # MobileNet / Teachable Machine convention: RGB scaled to [-1, 1] as (x - 127.5) / 127.5.
 DEFAULT_MEAN = (127.5, 127.5, 127.5)

@@ -1,7 +1,6 @@
 """The window on the shipped hand recognizer (real palm, landmark and classifier IR) and the
 demo clip, under SDL's dummy driver: the skeleton, the stage HUD, two players."""
 
-import os
 
 import numpy as np
 import pygame
@@ -10,13 +9,13 @@ import pytest
 from rps.app.hud import CLASS_COLOURS
 from rps.app.overlay import to_screen
 from rps.app.window import App
-from rps.capture import open_source
+from rps.capture import DEMO_CLIP, open_source
 from rps.game import DuelRound, State
 from rps.game.history import History
 from rps.pipeline import Pipeline
 from rps.recognizers import load_recognizer
 
-DEMO = os.path.join(os.path.dirname(__file__), "..", "..", "assets", "demo.mp4")
+DEMO = DEMO_CLIP
 
 
 def press(key: int) -> None:

@@ -1,18 +1,17 @@
 """The pygame front end under SDL's dummy video driver, driven by posted key presses."""
 
-import os
 
 import pygame
 import pytest
 
 from rps.app.window import App
-from rps.capture import open_source
+from rps.capture import DEMO_CLIP, open_source
 from rps.game import State
 from rps.game.history import History
 from rps.pipeline import Pipeline
 from rps.recognizers.cnn import load_cnn
 
-DEMO = os.path.join(os.path.dirname(__file__), "..", "..", "assets", "demo.mp4")
+DEMO = DEMO_CLIP
 
 
 def press(key: int, char: str = "") -> None:

@@ -20,13 +20,13 @@ from openvino.preprocess import ColorFormat, PrePostProcessor
 
 from rps.errors import ModelError
 from rps.inference.core import compile_config, compile_on, first_line, read_ir
-from rps.inference.modelfiles import REPO_ROOT, ModelFiles, load_model_files
+from rps.inference.modelfiles import SHIPPED_MODELS, ModelFiles, load_model_files
 from rps.recognizers.hand import features, palm, roi
 from rps.recognizers.hand.tracker import HandTracker, Reading
 from rps.types import Frame, Hand, Prediction, RingSettings
 
-DEFAULT_HAND_MODEL = REPO_ROOT / "models" / "rps-hand"
-DEFAULT_STAGES = REPO_ROOT / "models" / "mediapipe-hands"
+DEFAULT_HAND_MODEL = SHIPPED_MODELS / "rps-hand"
+DEFAULT_STAGES = SHIPPED_MODELS / "mediapipe-hands"
 LANDMARK_SIZE = 224
 MARGIN = 0.25  # letterbox margin around the frame for palm detection, of its long side
 
