@@ -11,16 +11,18 @@ PKG = Path(__file__).resolve().parent.parent / "rps"
 ALLOWED = {
     "types": set(),
     "errors": set(),
+    "files": set(),  # how a user's file is written: beside it, then renamed over it
     "capture": {"types", "errors"},
-    "inference": {"types", "errors"},
+    "inference": {"types", "errors", "files"},
     "recognizers": {"inference", "types", "errors"},
-    "game": {"types", "errors"},
+    "game": {"types", "errors", "files"},
     "pipeline": {"capture", "inference", "types", "errors"},
-    "modeltools": {"recognizers", "inference", "capture", "game", "types", "errors"},
+    "modeltools": {"recognizers", "inference", "capture", "game", "types", "errors", "files"},
     "app": {"modeltools", "pipeline", "game", "recognizers", "inference", "capture", "types",
-            "errors"},
-    "bench": {"pipeline", "capture", "types", "errors"},
-    "cli": {"app", "bench", "modeltools", "recognizers", "inference", "capture", "errors"},
+            "errors", "files"},
+    "bench": {"pipeline", "capture", "types", "errors", "files"},
+    "cli": {"app", "bench", "modeltools", "recognizers", "inference", "capture", "errors",
+            "files"},
 }
 
 

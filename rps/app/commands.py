@@ -4,12 +4,14 @@ from the loop and the drawing so each stays readable."""
 from __future__ import annotations
 
 import dataclasses
+import io
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pygame
 
+from rps.files import write_bytes
 from rps.game import Duel
 from rps.game.history import user_data_dir
 from rps.recognizers.hand.recognizer import HandModel
@@ -110,8 +112,11 @@ class Commands:
         self.pipe.switch(device, precision)
 
     def screenshot(self) -> Path:
+        """Encoded in memory, then written whole: a full disk leaves no empty file and no
+        libpng message on stderr."""
         folder = user_data_dir() / "screenshots"
-        folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"rps-{time.strftime('%Y%m%d-%H%M%S')}-{len(self.frame_ms)}.png"
-        pygame.image.save(self.screen, str(path))
+        png = io.BytesIO()
+        pygame.image.save(self.screen, png, "shot.png")
+        write_bytes(path, png.getvalue())
         return path

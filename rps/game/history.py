@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from rps.files import write_bytes
 
 try:
     import fcntl
@@ -32,21 +33,6 @@ def user_data_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("rps"))
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path`` then rename it over: all or nothing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def is_match_list(data: object) -> bool:
@@ -108,7 +94,7 @@ class History:
             with self._locked():
                 on_disk, note = self._read()
                 merged = on_disk + self.pending
-                atomic_write_bytes(self.path, json.dumps(merged, indent=1).encode("utf-8"))
+                write_bytes(self.path, json.dumps(merged, indent=1).encode("utf-8"))
         except OSError as exc:
             n = len(self.pending)
             return (f"{n} match{'es' if n > 1 else ''} not saved to {self.path}: "

@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from rps.errors import RpsError
+from rps.files import write_text
 from rps.inference.core import make_core
 from rps.inference.engine import Engine
 from rps.modeltools.dataset import scan
@@ -21,8 +22,12 @@ from rps.types import CLASSES, Frame
 
 def eval_folder(data: Path, recognizer: str = "hand", model: Path | None = None,
                 device: str = "CPU", precision: str | None = None, json_out: Path | None = None,
-                cache_dir: Path | None = None, quiet: bool = False) -> dict:
+                cache_dir: Path | None = None, quiet: bool = False, limit: int = 0) -> dict:
+    """``limit``: the first that many images of each class (0: all)."""
     samples = scan(data)
+    if limit:
+        first = {c: [x for x in samples if x.label == c][:limit] for c in CLASSES}
+        samples = [x for c in CLASSES for x in first[c]]
     reader = load_recognizer(recognizer, model, track=False)
     precision = precision or reader.default_precision
     core = make_core(cache_dir)
@@ -53,8 +58,7 @@ def eval_folder(data: Path, recognizer: str = "hand", model: Path | None = None,
     if not quiet:
         print_summary(result)
     if json_out is not None:
-        json_out.parent.mkdir(parents=True, exist_ok=True)
-        json_out.write_text(json.dumps(result, indent=2) + "\n")
+        write_text(json_out, json.dumps(result, indent=2) + "\n")  # whole or not at all
     return result
 
 

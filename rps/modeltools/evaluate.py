@@ -18,9 +18,16 @@ import numpy as np
 import openvino as ov
 
 from rps.errors import RpsError
+from rps.files import write_text
+from rps.inference.core import read_ir
 from rps.inference.modelfiles import load_model_files
 from rps.modeltools.dataset import scan, split_by_group
-from rps.modeltools.report import classification_report, markdown_table, plot_confusion
+from rps.modeltools.report import (
+    classification_report,
+    markdown_table,
+    plot_confusion,
+    save_figure,
+)
 from rps.modeltools.samples import CANVAS, load_hands, make_set, to_input
 from rps.types import CLASSES
 
@@ -76,7 +83,7 @@ def ir_runner(xml: Path, precision: str, device: str = "CPU") -> Runner:
     config = {"PERFORMANCE_HINT": "LATENCY"}
     if precision == "FP32":
         config["INFERENCE_PRECISION_HINT"] = "f32"  # parity with Keras, not bf16
-    compiled = core.compile_model(core.read_model(xml), device, config)
+    compiled = core.compile_model(read_ir(core, xml), device, config)
     request = compiled.create_infer_request()
     out = compiled.output(0)
     return Runner(f"IR {precision}", lambda x: request.infer({0: x[None]})[out][0])
@@ -121,7 +128,6 @@ def evaluate(data: Path, model_dir: Path | None, keras_path: Path | None, out: P
     runners = [ir_runner(files.xml(p), p, device) for p in files.variants]
     if keras_path is not None:
         runners += keras_runners(keras_path)
-    out.mkdir(parents=True, exist_ok=True)
     results: dict[str, dict] = {}
     scores: dict[str, np.ndarray] = {}
     for r in runners:
@@ -136,9 +142,9 @@ def evaluate(data: Path, model_dir: Path | None, keras_path: Path | None, out: P
               f"{np.mean(times) * 1000:8.1f} ± {np.std(times) * 1000:.1f} ms")
     summary = _compare(results, scores)
     _box_plot(results, out / "timing.png", len(y))
-    (out / "eval.json").write_text(json.dumps({"images": len(y), "runs": runs,
-                                               "backgrounds": backgrounds, **summary,
-                                               "results": results}, indent=2))
+    write_text(out / "eval.json", json.dumps({"images": len(y), "runs": runs,
+                                              "backgrounds": backgrounds, **summary,
+                                              "results": results}, indent=2))
     _markdown(out / "report.md", results, summary, len(y), runs, backgrounds)
     print(f"wrote {out / 'report.md'}")
     return {"results": results, **summary}
@@ -169,8 +175,7 @@ def _box_plot(results: dict, path: Path, n: int) -> None:
     ax.set_ylabel("ms per image (log)")
     ax.set_title(f"Inference time per image, batch 1, over {n} images")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def _markdown(path: Path, results: dict, summary: dict, n: int, runs: int, bg: str) -> None:
@@ -190,4 +195,4 @@ def _markdown(path: Path, results: dict, summary: dict, n: int, runs: int, bg: s
         lines += ["", f"## {k}", "", markdown_table(r["report"]), "",
                   f"![confusion](confusion_{k.lower().replace(' ', '_').replace('.', '')}.png)"]
     lines += ["", "![timing](timing.png)", ""]
-    path.write_text("\n".join(lines))
+    write_text(path, "\n".join(lines))

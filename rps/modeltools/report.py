@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+
+from rps.files import write_bytes, write_text
 
 
 def classification_report(y_true: Sequence[int], y_pred: Sequence[int],
@@ -53,14 +56,22 @@ def plot_confusion(report: dict, path: Path, title: str) -> None:
     ax.set_ylabel("true")
     ax.set_title(f"{title}\naccuracy {report['accuracy']:.2%} (n={report['count']})", fontsize=9)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path)
+
+
+def save_figure(fig, path: Path) -> None:
+    """A matplotlib figure as a PNG, written whole or not at all, then closed."""
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
     plt.close(fig)
+    write_bytes(path, buf.getvalue())
 
 
 def save_report(summary: dict, stem: Path, title: str, key: str = "test") -> None:
     """``stem``.json with everything, ``stem``.png with the confusion matrix of ``key``."""
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    stem.with_suffix(".json").write_text(json.dumps(summary, indent=2))
+    write_text(stem.with_suffix(".json"), json.dumps(summary, indent=2))
     plot_confusion(summary[key], stem.with_suffix(".png"), title)
 
 

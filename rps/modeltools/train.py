@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from rps.errors import RpsError
+from rps.files import write_text
 from rps.inference.modelfiles import SHARED
 from rps.modeltools.dataset import Sample, held_out_real, scan, split_by_group
 from rps.modeltools.quiet import import_keras
@@ -172,7 +173,7 @@ def _finish(cfg: TrainConfig, model, hands: dict, split: dict, history: list,
               f"on {len(ry)}")
     model.save(cfg.out / "model.keras")
     model.export(str(cfg.out / "saved_model"), verbose=False)
-    (cfg.out / "labels.txt").write_text("\n".join(CLASSES) + "\n")
+    write_text(cfg.out / "labels.txt", "\n".join(CLASSES) + "\n")
     summary = {
         "data": str(cfg.data), "credit": CREDIT + ("; " + REAL_CREDIT if cfg.real else ""),
         "seconds": round(seconds, 1),
