@@ -12,6 +12,7 @@ import numpy as np
 import openvino as ov
 from openvino import opset13 as ops
 
+from rps.inference.modelfiles import stamp_model
 from rps.types import CLASSES
 
 
@@ -40,4 +41,5 @@ def write_tiny_model_dir(root: Path, precisions: tuple[str, ...] = ("FP32", "FP1
     (root / "labels.txt").write_text("\n".join(CLASSES) + "\n")
     meta = {"name": "tiny", "input": {"size": [size, size]}, "labels": list(CLASSES)}
     (root / "metadata.json").write_text(json.dumps(meta))
+    stamp_model(root)  # as every tool that writes a model folder does
     return root

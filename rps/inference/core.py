@@ -3,6 +3,9 @@ config for a device and precision, and compile errors as one line."""
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -10,6 +13,7 @@ from pathlib import Path
 import openvino as ov
 
 from rps.errors import DeviceError, ModelError, RpsError, check_writable, describe
+from rps.inference.modelfiles import check_ir
 
 HINTS = ("LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT")
 
@@ -47,13 +51,31 @@ def first_line(exc: Exception) -> str:
 
 def read_ir(core: ov.Core, xml: Path) -> ov.Model:
     """An IR with its weights named: OpenVINO then does not try its other frontends (and
-    their TensorFlow log lines) on an XML that is not an IR."""
+    their TensorFlow log lines) on an XML that is not an IR. Checked against the folder's
+    stamp first: another model's ``.bin`` would load and read every frame wrong."""
+    check_ir(xml)
     try:
         return core.read_model(xml, xml.with_suffix(".bin"))
     except RuntimeError as exc:
         raise ModelError(
             f"cannot read {xml}: corrupt or not an OpenVINO IR ({first_line(exc)})"
         ) from None
+
+
+def save_ir(model: ov.Model, xml: Path, compress_to_fp16: bool = False) -> None:
+    """``ov.save_model``, whose I/O failures say only 'basic_ios::clear': a full disk (under
+    4 MiB left, where it wrote) is raised as the OSError it is, naming the file; any other
+    failure is a ModelError with OpenVINO's line."""
+    try:
+        ov.save_model(model, xml, compress_to_fp16=compress_to_fp16)
+    except RuntimeError as exc:
+        try:
+            full = shutil.disk_usage(xml.parent).free < 4 << 20
+        except OSError:
+            full = False
+        if full:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(xml)) from None
+        raise ModelError(f"cannot write {xml}: {first_line(exc)}") from None
 
 
 def compile_config(core: ov.Core, device: str, precision: str, hint: str = "LATENCY",

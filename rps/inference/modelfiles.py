@@ -4,21 +4,28 @@ A model folder holds one IR per precision plus what the engine needs to feed it:
 
     models/<name>/FP32/model.xml|.bin   (FP16/, INT8/ likewise, each optional)
     models/<name>/labels.txt            one class name per line, in output order
-    models/<name>/metadata.json         input size and scaling, source, accuracy, data credit
+    models/<name>/metadata.json         input size and scaling, source, accuracy, data credit,
+                                        and the size and sha256 of each IR file ("files")
 
-A bare ``model.xml`` with ``labels.txt`` beside it works too (taken as FP32). The shipped
+A bare ``model.xml`` with ``labels.txt`` beside it works too (taken as FP32). Every tool
+that writes a model folder stamps it (``stamp_model``) and every IR read is checked against
+the stamp (``check_ir``), so another precision's ``.bin`` or a damaged copy is one line
+naming the file, not a model that silently reads every frame wrong. The shipped
 folders are package data (``rps/models/``), found through ``importlib.resources`` so a
 plain ``pip install`` finds them as a checkout does.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
 from rps.errors import ModelError
+from rps.files import write_text
 from rps.types import CLASSES, PRECISIONS
 
 SHIPPED_MODELS = Path(str(files("rps") / "models"))  # installed wheels unpack to a folder
@@ -157,3 +164,58 @@ def read_metadata(path: Path) -> dict:
     if not (isinstance(labels, list) and all(isinstance(v, str) for v in labels)):
         raise ModelError(f"{path}: labels must be a list of class names")
     return meta
+
+
+def _ir_files(root: Path) -> list[Path]:
+    """The IR files of a model folder: ``<precision>/model.xml|.bin``, or a bare pair."""
+    found = [root / p / f"model{ext}" for p in PRECISIONS for ext in (".xml", ".bin")]
+    found += [root / "model.xml", root / "model.bin"]
+    return [f for f in found if f.is_file()]
+
+
+@functools.lru_cache(maxsize=64)
+def _sha256(path: str, size: int, mtime_ns: int) -> str:
+    """Once per process per version of a file (the size and time are the cache key)."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _digest(path: Path) -> tuple[int, str]:
+    st = path.stat()
+    return st.st_size, _sha256(str(path), st.st_size, st.st_mtime_ns)
+
+
+def stamp_model(root: Path) -> dict:
+    """Record in ``root``/metadata.json the size and sha256 of each IR file of the folder,
+    for ``check_ir``; every tool that writes a model folder calls this last."""
+    meta_path = root / "metadata.json"
+    meta = read_metadata(meta_path) if meta_path.is_file() else {}
+    meta["files"] = {f.relative_to(root).as_posix(): dict(zip(("size", "sha256"), _digest(f),
+                                                              strict=True))
+                     for f in _ir_files(root)}
+    write_text(meta_path, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+    return meta
+
+
+def check_ir(xml: Path) -> None:
+    """Raise ModelError naming the file when ``xml`` or its ``.bin`` differs from the size
+    and sha256 recorded in the folder's metadata.json. A folder with no record (made
+    before stamps, or by hand) is not checked."""
+    root = xml.parent.parent if xml.parent.name.upper() in PRECISIONS else xml.parent
+    meta_path = root / "metadata.json"
+    stamps = read_metadata(meta_path).get("files") if meta_path.is_file() else None
+    if not isinstance(stamps, dict):
+        return
+    for path in (xml, xml.with_suffix(".bin")):
+        want = stamps.get(path.relative_to(root).as_posix())
+        if not isinstance(want, dict):
+            continue
+        try:
+            size, sha = _digest(path)
+        except OSError as exc:
+            raise ModelError(f"cannot read {path}: {exc.strerror or exc}") from None
+        if size != want.get("size") or sha != want.get("sha256"):
+            what = (f"{size} bytes where {meta_path.name} records {want.get('size')}"
+                    if size != want.get("size") else f"its sha256 differs from {meta_path.name}'s")
+            raise ModelError(f"{path} is damaged or belongs to another model ({what}); copy "
+                             "the model folder again, or convert it again")

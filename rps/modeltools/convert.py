@@ -17,7 +17,9 @@ import numpy as np
 import openvino as ov
 
 from rps.errors import ModelError, RpsError
-from rps.inference.modelfiles import DEFAULT_MEAN, DEFAULT_SCALE, read_labels
+from rps.files import merge_into, staged, write_text
+from rps.inference.core import save_ir
+from rps.inference.modelfiles import DEFAULT_MEAN, DEFAULT_SCALE, read_labels, stamp_model
 from rps.modeltools.dataset import canonical_class, scan, split_by_group
 from rps.modeltools.samples import SIZE, load_hands, make_set, to_input
 
@@ -185,7 +187,8 @@ def convert(src_path: Path, out: Path, *, labels: Path | None = None,
             precisions: tuple[str, ...] = ("FP32", "FP16", "INT8"), calib: Path | None = None,
             accuracy_control: bool = False, credit: str | None = None, calib_size: int = 300
             ) -> dict:
-    """Write ``out``/{FP32,FP16,INT8}/model.xml, labels.txt and metadata.json."""
+    """Write ``out``/{FP32,FP16,INT8}/model.xml, labels.txt and metadata.json (stamped),
+    built beside ``out`` and moved in; files of ``out`` it does not write stay."""
     src = find_source(src_path, labels)
     if src.labels_path is None:
         raise ModelError(f"no labels.txt beside {src.path}: pass --labels FILE")
@@ -197,30 +200,8 @@ def convert(src_path: Path, out: Path, *, labels: Path | None = None,
     model.reshape({model.input(0): ov.PartialShape([1, SIZE, SIZE, 3])} if shape[-1] == 3
                   else {model.input(0): ov.PartialShape([1, 3, SIZE, SIZE])})
     ops_before = len(model.get_ops())
-    out.mkdir(parents=True, exist_ok=True)
     if "INT8" in precisions and calib is None:
         raise RpsError("INT8 needs calibration images: pass --calib DATA_DIR")
-    x = None
-    if calib is not None:
-        x, _ = calibration_set(calib, calib_size)
-        from rps.modeltools.personalize import save_anchors
-
-        # For `rps personalize` to rehearse; more of the original renders than in
-        # calibration, so that a player's room does not pull the head off them.
-        save_anchors(out, model, *calibration_set(calib, 450, seed=2, plain_p=0.4))
-    written = {}
-    for p in precisions:
-        target = model
-        if p == "INT8":
-            val = calibration_set(calib, 200, seed=1, split="val") if accuracy_control else None
-            target = quantize(model, x, val)
-        (out / p).mkdir(exist_ok=True)
-        ov.save_model(target, out / p / "model.xml", compress_to_fp16=(p == "FP16"))
-        written[p] = len(target.get_ops())
-        print(f"{p}: {out / p / 'model.xml'}  ({written[p]} ops)")
-    print(f"graph: {ops_before} ops after conversion; " +
-          ", ".join(f"{p} {n}" for p, n in written.items()))
-    (out / "labels.txt").write_text("\n".join(canon) + "\n")
     report = src.path.parent / "report.json" if src.path.is_file() else src_path / "report.json"
     accuracy = None
     if report.is_file():
@@ -229,14 +210,38 @@ def convert(src_path: Path, out: Path, *, labels: Path | None = None,
                 "accuracy")
         except (ValueError, AttributeError) as exc:  # not JSON, or not objects inside
             raise ModelError(f"{report} is not an `rps train` report ({exc})") from None
-    meta = {
-        "name": out.name, "source": str(src.path), "source_kind": src.kind,
-        "labels": list(canon),
-        "input": {"size": [SIZE, SIZE], "color": "RGB", "layout": "NHWC",
-                  "mean": list(DEFAULT_MEAN), "scale": list(DEFAULT_SCALE)},
-        "accuracy": accuracy, "date": date.today().isoformat(),
-        "credit": credit or (CREDIT if src.kind in ("keras", "savedmodel") else None),
-        "ops": {"converted": ops_before, **written},
-    }
-    (out / "metadata.json").write_text(json.dumps(meta, indent=2))
-    return meta
+    with staged(out) as tmp:  # built beside --out, then moved in: never half a model
+        x = None
+        if calib is not None:
+            x, _ = calibration_set(calib, calib_size)
+            from rps.modeltools.personalize import save_anchors
+
+            # For `rps personalize` to rehearse; more of the original renders than in
+            # calibration, so that a player's room does not pull the head off them.
+            save_anchors(tmp, model, *calibration_set(calib, 450, seed=2, plain_p=0.4))
+        written = {}
+        for p in precisions:
+            target = model
+            if p == "INT8":
+                val = calibration_set(calib, 200, seed=1, split="val") if accuracy_control \
+                    else None
+                target = quantize(model, x, val)
+            save_ir(target, tmp / p / "model.xml", compress_to_fp16=(p == "FP16"))
+            written[p] = len(target.get_ops())
+            print(f"{p}: {out / p / 'model.xml'}  ({written[p]} ops)")
+        print(f"graph: {ops_before} ops after conversion; " +
+              ", ".join(f"{p} {n}" for p, n in written.items()))
+        write_text(tmp / "labels.txt", "\n".join(canon) + "\n")
+        meta = {
+            "name": out.name, "source": str(src.path), "source_kind": src.kind,
+            "labels": list(canon),
+            "input": {"size": [SIZE, SIZE], "color": "RGB", "layout": "NHWC",
+                      "mean": list(DEFAULT_MEAN), "scale": list(DEFAULT_SCALE)},
+            "accuracy": accuracy, "date": date.today().isoformat(),
+            "credit": credit or (CREDIT if src.kind in ("keras", "savedmodel") else None),
+            "ops": {"converted": ops_before, **written},
+        }
+        write_text(tmp / "metadata.json", json.dumps(meta, indent=2))
+        merge_into(tmp, out)
+    return stamp_model(out)
+

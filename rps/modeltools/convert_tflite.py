@@ -19,7 +19,9 @@ import numpy as np
 import openvino as ov
 
 from rps.errors import ModelError, RpsError
-from rps.inference.core import first_line
+from rps.files import merge_into, staged, write_text
+from rps.inference.core import first_line, save_ir
+from rps.inference.modelfiles import stamp_model
 from rps.modeltools.dataset import scan
 from rps.recognizers import load_recognizer
 from rps.recognizers.hand import palm, roi
@@ -88,22 +90,13 @@ def calibration_inputs(kind: str, data: Path, n: int = 300, seed: int = 0) -> li
 
 def convert_tflite(src: Path, out: Path, precisions: tuple[str, ...] = ("FP32", "FP16"),
                    calib: Path | None = None, calib_size: int = 300) -> dict:
-    """Write ``out``/{FP32,FP16,INT8}/model.xml and metadata.json with the credit."""
+    """Write ``out``/{FP32,FP16,INT8}/model.xml and metadata.json with the credit
+    (stamped), built beside ``out`` and moved in."""
     model = read_tflite(src)
     kind = kind_of(model, src)
     if "INT8" in precisions and calib is None:
         raise RpsError("INT8 needs calibration images: pass --calib DATA_DIR (class folders "
                        "of hand photos)")
-    out.mkdir(parents=True, exist_ok=True)
-    for p in precisions:
-        target = model
-        if p == "INT8":
-            import nncf
-
-            data = calibration_inputs(kind, calib, calib_size)  # type: ignore[arg-type]
-            target = nncf.quantize(model, nncf.Dataset(data), subset_size=len(data))
-        ov.save_model(target, out / p / "model.xml", compress_to_fp16=(p == "FP16"))
-        print(f"{p}: {out / p / 'model.xml'}")
     what, size, outputs = KINDS[kind]
     meta = {
         "name": out.name, "kind": kind, "description": f"MediaPipe {what}",
@@ -115,5 +108,17 @@ def convert_tflite(src: Path, out: Path, precisions: tuple[str, ...] = ("FP32", 
     if "INT8" in precisions:
         meta["int8"] = {"method": "NNCF post-training quantization", "calibration":
                         f"{calib_size} inputs from {calib.name}"}  # type: ignore[union-attr]
-    (out / "metadata.json").write_text(json.dumps(meta, indent=2) + "\n")
-    return meta
+    with staged(out) as tmp:  # built beside --out, then moved in: never half a model
+        for p in precisions:
+            target = model
+            if p == "INT8":
+                import nncf
+
+                data = calibration_inputs(kind, calib, calib_size)  # type: ignore[arg-type]
+                target = nncf.quantize(model, nncf.Dataset(data), subset_size=len(data))
+            save_ir(target, tmp / p / "model.xml", compress_to_fp16=(p == "FP16"))
+            print(f"{p}: {out / p / 'model.xml'}")
+        write_text(tmp / "metadata.json", json.dumps(meta, indent=2) + "\n")
+        merge_into(tmp, out)
+    return stamp_model(out)
+

@@ -20,6 +20,8 @@ import numpy as np
 import openvino as ov
 
 from rps.errors import RpsError
+from rps.inference.core import save_ir
+from rps.inference.modelfiles import stamp_model
 from rps.modeltools.dataset import held_out_real, render_group, split_by_group
 from rps.modeltools.hand_data import HandSet, read_folder, training_features
 from rps.modeltools.report import classification_report
@@ -122,7 +124,7 @@ def export(model, out: Path, report: dict, recipe: dict,
         model.export(str(Path(tmp) / "saved_model"), verbose=False)
         ir = ov.convert_model(str(Path(tmp) / "saved_model"))
     for p in ("FP32", "FP16"):
-        ov.save_model(ir, out / p / "model.xml", compress_to_fp16=(p == "FP16"))
+        save_ir(ir, out / p / "model.xml", compress_to_fp16=(p == "FP16"))
     (out / "labels.txt").write_text("\n".join(CLASSES) + "\n")
     meta = {
         "name": out.name, "kind": "hand-gesture-classifier", "labels": list(CLASSES),
@@ -139,3 +141,4 @@ def export(model, out: Path, report: dict, recipe: dict,
         from rps.modeltools.refit_hand import write_anchors
 
         write_anchors(out, *anchors)
+    stamp_model(out)  # the size and sha256 of each IR file, checked at every load
