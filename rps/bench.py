@@ -4,20 +4,29 @@ Runs every combination of the devices, precisions, hints, request counts and API
 for, prints a table and writes JSON using benchmark_app's names (count, duration, latency
 median / average / min / max, throughput) plus p95, dropped frames, first-inference and
 compile time, so latency-versus-throughput experiments rerun with one command.
+
+Ctrl-C (once or many times) and SIGTERM end it cleanly (``Stop``): the run in progress
+stops at its next check, its threads are joined, and the rows measured so far are printed
+and written; a signal never lands as an exception inside OpenVINO or inside the cleanup,
+which would abort the interpreter with the threads still running.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import math
+import signal
 import sys
+import threading
 import time
 from array import array
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from rps.capture import open_source
 from rps.errors import RpsError, SourceError
+from rps.files import write_text
 from rps.pipeline import Pipeline
 from rps.types import LatencyStats, RecognizerModel
 
@@ -50,6 +59,34 @@ class BenchResult:
     palm_share_hand: float  # ... and of the frames with a hand, those that needed the palm
 
 
+class Stop:
+    """SIGINT and SIGTERM, while a bench runs, set ``event`` (and keep the first signal's
+    number for the exit code) instead of raising. The previous handlers come back after a
+    run that no signal ended; after one the signals are ignored: the process is on its way
+    out, and one more Ctrl-C must not land in the exit (Python's own handler would raise;
+    the default one, which Python restores as it finalizes, would kill it)."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.signum = 0
+        self._old: dict = {}
+
+    def __call__(self, signum: int, _frame: object) -> None:
+        self.signum = self.signum or signum
+        self.event.set()
+
+    def __enter__(self) -> Stop:
+        if threading.current_thread() is threading.main_thread():  # where handlers run
+            self._old = {s: signal.signal(s, self) for s in self.SIGNALS}
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for s, handler in self._old.items():
+            signal.signal(s, signal.SIG_IGN if self.signum else handler)
+
+
 @dataclass
 class BenchConfig:
     source: str
@@ -59,7 +96,7 @@ class BenchConfig:
     hints: list[str]
     nireqs: list[int]
     apis: list[str]
-    seconds: float = 10.0
+    seconds: float | None = 10.0  # None: until --frames
     frames: int = 0
     paced: bool = True
     loop: bool = True
@@ -68,15 +105,19 @@ class BenchConfig:
     cache_dir: Path | None = None
     progress: bool = True
     stall_timeout: float = 3.0
+    stop: threading.Event = field(default_factory=threading.Event)  # set: end the runs
 
 
 def run_one(cfg: BenchConfig, device: str, precision: str, hint: str, nireq: int,
             api: str) -> tuple[BenchResult, list, bool]:
     """One measured run; returns its result, the per-layer counters (if asked for) and
-    whether Ctrl-C cut it short (the result then covers the frames measured until then)."""
+    whether ``cfg.stop`` cut it short (the result then covers the frames measured so far).
+    ``--frames`` counts results: only a source read unpaced (nothing dropped) is cut at
+    that many frames, a paced one may drop some."""
     source = open_source(cfg.source, fps=cfg.fps)
     pipe = Pipeline(source, cfg.model, device, precision, paced=cfg.paced, loop=cfg.loop,
-                    max_frames=cfg.frames, hint=hint, nireq=nireq, sync=(api == "sync"),
+                    max_frames=0 if cfg.paced else cfg.frames, hint=hint, nireq=nireq,
+                    sync=(api == "sync"),
                     perf_counters=cfg.perf_counters, cache_dir=cfg.cache_dir)
     # Every latency is kept for the percentiles: 8 bytes each (an array, not a list of
     # float objects at 32), so a long run grows by 16 bytes a frame, 0.2 MB in 10 minutes.
@@ -90,12 +131,8 @@ def run_one(cfg: BenchConfig, device: str, precision: str, hint: str, nireq: int
         dropped0 = pipe.capture.dropped
         t_start = t_last = time.perf_counter()
         next_tick = t_start + 1.0
-        while True:
-            try:
-                batch = pipe.take(0.2)
-            except KeyboardInterrupt:
-                interrupted = True
-                break
+        while not (interrupted := cfg.stop.is_set()):
+            batch = pipe.take(0.2)
             now = time.perf_counter()
             pipe.check()
             if batch:
@@ -117,7 +154,7 @@ def run_one(cfg: BenchConfig, device: str, precision: str, hint: str, nireq: int
             if cfg.frames and len(infer) + 1 >= cfg.frames:
                 del infer[cfg.frames - 1:], e2e[cfg.frames - 1:]
                 break
-            if not cfg.frames and now - t_start >= cfg.seconds:
+            if cfg.seconds is not None and now - t_start >= cfg.seconds:
                 break
             if cfg.progress and now >= next_tick:
                 next_tick += 1.0
@@ -149,32 +186,35 @@ def run_one(cfg: BenchConfig, device: str, precision: str, hint: str, nireq: int
 
 
 def run(cfg: BenchConfig, json_path: Path | None = None) -> list[BenchResult]:
-    """Every combination in turn, then the table and the JSON. Ctrl-C stops the runs, keeps
-    the rows measured so far (the cut one included), prints and writes them, and re-raises."""
+    """Every combination in turn, then the table and the JSON (written whole, beside the
+    file then renamed). ``cfg.stop`` ends the runs: the rows measured so far, the cut one
+    included when it measured anything, are printed and written all the same."""
     results: list[BenchResult] = []
-    interrupted = False
     combos = itertools.product(cfg.devices, cfg.precisions, cfg.hints, cfg.nireqs, cfg.apis)
-    try:
-        for device, precision, hint, nireq, api in combos:
-            result, counters, interrupted = run_one(cfg, device, precision, hint, nireq, api)
+    for device, precision, hint, nireq, api in combos:
+        if cfg.stop.is_set():
+            break
+        result, counters, interrupted = run_one(cfg, device, precision, hint, nireq, api)
+        if result.count or not interrupted:
             results.append(result)
-            if counters:
-                print_counters(counters)
-            if interrupted:
-                break
-    except KeyboardInterrupt:  # between runs, or while one was starting
-        interrupted = True
-    print_table(results)
-    if json_path is not None:
+        if counters:
+            print_counters(counters)
+    if results:
+        print_table(results)
+    if json_path is not None and results:
+        rows = [{k: None if isinstance(v, float) and math.isnan(v) else v
+                 for k, v in asdict(r).items()} for r in results]  # JSON has no NaN
         try:
-            json_path.parent.mkdir(parents=True, exist_ok=True)
-            json_path.write_text(json.dumps([asdict(r) for r in results], indent=2))
+            write_text(json_path, json.dumps(rows, indent=2) + "\n")
         except OSError as exc:
             raise RpsError(f"cannot write {json_path}: {exc.strerror or exc}") from None
         print(f"wrote {json_path}")
-    if interrupted:
-        raise KeyboardInterrupt
     return results
+
+
+def _cell(value: float, width: int, fmt: str) -> str:
+    """A number, or '-' where there is none (NaN: no frames, or not the hand recognizer)."""
+    return f"{'-':>{width}}" if math.isnan(value) else f"{value:>{width}{fmt}}"
 
 
 def print_table(results: list[BenchResult]) -> None:
@@ -185,10 +225,11 @@ def print_table(results: list[BenchResult]) -> None:
     for r in results:
         hint = r.hint.replace("CUMULATIVE_THROUGHPUT", "CUMULATIVE")
         print(f"{r.device:<16}{r.precision:<6}{hint:<12}{r.api:<6}{r.nireq:>5}{r.count:>7}"
-              f"{r.throughput_fps:>9.1f}{r.latency_median_ms:>9.2f}{r.latency_p95_ms:>9.2f}"
-              f"{r.e2e_median_ms:>9.2f}{r.e2e_p95_ms:>9.2f}{r.dropped_frames:>8}"
-              f"{r.first_inference_ms:>8.2f}{r.compile_ms:>9.1f}{r.cpu_percent:>7.0f}"
-              f"{100 * r.palm_share:>7.0f}{100 * r.palm_share_hand:>7.0f}")
+              f"{r.throughput_fps:>9.1f}" + "".join(_cell(v, 9, ".2f") for v in (
+                  r.latency_median_ms, r.latency_p95_ms, r.e2e_median_ms, r.e2e_p95_ms))
+              + f"{r.dropped_frames:>8}" + _cell(r.first_inference_ms, 8, ".2f")
+              + f"{r.compile_ms:>9.1f}" + _cell(r.cpu_percent, 7, ".0f")
+              + _cell(100 * r.palm_share, 7, ".0f") + _cell(100 * r.palm_share_hand, 7, ".0f"))
     print("times in ms; inf = pure inference, e2e = capture to result; cpu % of one core; "
           "palm % = frames on which the hand recognizer ran palm detection, hand % = the same "
           "among frames with a hand in view (tracking carries the rest)")

@@ -16,10 +16,8 @@ import json
 import multiprocessing
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +28,7 @@ import pytest
 
 from rps.capture import DEMO_CLIP
 from rps.game.history import History
+from tests.clitools import rps_env
 
 GAME = "play --source synthetic -r cnn --model {model} --frames 40 --mute"
 BENCH = "bench --source synthetic -r cnn --model {model} --frames 5 --max --quiet"
@@ -172,10 +171,6 @@ def _prepare_history(kind: str, folder: Path) -> None:
         path.symlink_to("/proc/self/mem")  # reading it fails with EIO, for root too
 
 
-def rps_env(**extra: str) -> dict[str, str]:
-    return {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", **extra}
-
-
 def _run(case: Case, paths: dict[str, str]) -> subprocess.CompletedProcess:
     folder = Path(paths["tmp"]) / case.id
     values = {**paths, "case": str(folder)}
@@ -228,27 +223,6 @@ def test_collect_writes_no_progress_counter_into_a_log(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "\r" not in r.stderr and "Traceback" not in r.stderr
     assert len(list((tmp_path / "rec").rglob("*.jpg"))) == 8
-
-
-def test_ctrl_c_on_bench_prints_and_writes_the_rows_so_far(tiny_model, tmp_path):
-    cache_dir, out = tmp_path / "cache", tmp_path / "bench.json"
-    p = subprocess.Popen([sys.executable, "-m", "rps", "bench", "--source", "synthetic",
-                          "-r", "cnn", "--model", str(tiny_model), "--seconds", "60",
-                          "--json", str(out), "-p", "FP32", "FP16"], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True,
-                         env=rps_env(RPS_CACHE_DIR=str(cache_dir)))
-    deadline = time.monotonic() + 30
-    while not (cache_dir.is_dir() and any(cache_dir.iterdir())) and p.poll() is None:
-        assert time.monotonic() < deadline, "bench never compiled"
-        time.sleep(0.1)  # the compiled model lands in the cache: the run is starting
-    time.sleep(1.5)
-    p.send_signal(signal.SIGINT)
-    stdout, stderr = p.communicate(timeout=30)
-    assert p.returncode == 130, stderr
-    assert stderr.strip() == "rps bench: interrupted"
-    rows = json.loads(out.read_text())
-    assert len(rows) == 1 and rows[0]["precision"] == "FP32" and rows[0]["count"] > 0
-    assert "FP32" in stdout and f"wrote {out}" in stdout
 
 
 def _add_matches(path: str, who: str, n: int) -> None:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
 from rps.cli.parser import PRECISION_CHOICES, build_parser
 from rps.errors import RpsError, check_writable, describe
+from rps.files import clean_stale
 from rps.inference.modelfiles import SHARED
 
 
@@ -122,19 +124,29 @@ def cmd_devices(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from rps.bench import BenchConfig, run
+    """Under ``Stop`` from the start: Ctrl-C or SIGTERM at any point ends it cleanly, with
+    the rows so far, and exit 130 / 143."""
+    from rps.bench import BenchConfig, Stop, run
     from rps.recognizers import load_recognizer
 
-    model = load_recognizer(args.recognizer, args.model)
-    cfg = BenchConfig(
-        source="demo" if args.demo else args.source, model=model,
-        devices=args.device, precisions=args.precision or [model.default_precision],
-        hints=args.hint, nireqs=args.nireq,
-        apis=args.api, seconds=args.seconds, frames=args.frames, paced=not args.max,
-        loop=not args.no_loop, fps=args.fps, perf_counters=args.pc, cache_dir=cache_dir(args),
-        progress=not args.quiet and sys.stderr.isatty(),
-    )
-    run(cfg, args.json)
+    with Stop() as stop:
+        model = load_recognizer(args.recognizer, args.model)
+        if args.json is not None:
+            clean_stale([args.json.parent])
+        cfg = BenchConfig(
+            source="demo" if args.demo else args.source, model=model,
+            devices=args.device, precisions=args.precision or [model.default_precision],
+            hints=args.hint, nireqs=args.nireq, apis=args.api,
+            seconds=args.seconds if args.seconds is not None else None if args.frames else 10.0,
+            frames=args.frames, paced=not args.max, loop=not args.no_loop, fps=args.fps,
+            perf_counters=args.pc, cache_dir=cache_dir(args),
+            progress=not args.quiet and sys.stderr.isatty(), stop=stop.event,
+        )
+        run(cfg, args.json)
+    if stop.signum:
+        said = "interrupted" if stop.signum == signal.SIGINT else "terminated"
+        print(f"rps bench: {said}", file=sys.stderr)
+        return 128 + stop.signum
     return 0
 
 
