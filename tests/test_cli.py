@@ -6,6 +6,9 @@ import sys
 import pytest
 
 from rps.cli import main
+from rps.cli.parser import build_parser
+from tests.clitools import rps
+from tests.conftest import FIXTURE_DATA
 
 
 def _rps(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
@@ -82,3 +85,51 @@ def test_play_and_bench_never_import_tensorflow(tmp_path, command):
                 if ln.startswith("import time:")}
     assert "openvino" in imported
     assert not imported & {"tensorflow", "keras", "nncf", "torch", "mediapipe"}
+
+
+# ---- the small things of issue 17, each through the real CLI ---------------------------
+BENCH = ("bench", "--source", "synthetic", "-r", "cnn", "--quiet")
+
+
+def _bench_rows(tiny_model, tmp_path, *args) -> tuple[subprocess.CompletedProcess, list]:
+    out = tmp_path / "bench.json"
+    r = rps(*BENCH, "--model", tiny_model, "--json", out, *args)
+    assert r.returncode == 0, r.stderr
+
+    def no_nan(name: str):
+        raise AssertionError(f"{name} in the JSON (not JSON)")
+
+    return r, json.loads(out.read_text(), parse_constant=no_nan)
+
+
+def test_eval_limit_counts_with_data(tiny_model, tmp_path):
+    out = tmp_path / "eval.json"
+    r = rps("eval", "--data", FIXTURE_DATA, "-r", "cnn", "--model", tiny_model, "--limit", 1,
+            "--json", out)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(out.read_text())["n"] == 3  # one image of each of the three classes
+
+
+def test_bench_seconds_still_count_when_frames_are_given(tiny_model, tmp_path):
+    _, rows = _bench_rows(tiny_model, tmp_path, "--frames", 10**7, "--seconds", 1)
+    assert rows[0]["count"] < 10**7 and rows[0]["duration_ms"] < 5000
+
+
+def test_bench_at_a_huge_fps_measures_the_frames_asked_for(tiny_model, tmp_path):
+    _, rows = _bench_rows(tiny_model, tmp_path, "--fps", "1e9", "--frames", 30)
+    assert rows[0]["count"] == 29  # the first result is kept apart, as first_inference_ms
+
+
+def test_bench_table_and_json_have_no_nan(tiny_model, tmp_path):
+    r, rows = _bench_rows(tiny_model, tmp_path, "--frames", 10, "--max")
+    assert "nan" not in r.stdout.lower() and rows[0]["palm_share"] is None
+    row = r.stdout.splitlines()[1].split()
+    assert row[-2:] == ["-", "-"]  # palm % and hand %: the CNN has no palm stage
+
+
+def test_help_is_whole_sentences_and_every_option_says_what_it_does():
+    r = rps("--help")
+    assert r.returncode == 0 and "`rps <command> --help` says more." in " ".join(r.stdout.split())
+    for name, sub in build_parser()._subparsers._group_actions[0].choices.items():
+        silent = [a.option_strings for a in sub._actions if not a.help]
+        assert silent == [], name

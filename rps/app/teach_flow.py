@@ -24,9 +24,10 @@ import numpy as np
 from rps.errors import RpsError, check_writable, describe
 from rps.game import Game
 from rps.game.teach import TeachSession, landmark_descriptor
-from rps.modeltools.collect import Recorder, personal_hand_model, personal_models, thumbnail
+from rps.modeltools.collect import Recorder, thumbnail
 from rps.modeltools.personalize import personalize
 from rps.modeltools.refit_hand import coverage_problem, hand_coverage, refit_hand
+from rps.modeltools.userdirs import personal_hand_model, personal_models
 from rps.pipeline import Pipeline
 from rps.recognizers.cnn import CnnModel, load_cnn
 from rps.recognizers.hand.recognizer import HandModel, load_hand

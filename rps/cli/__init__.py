@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rps.cli.parser import PRECISION_CHOICES, build_parser
 from rps.errors import RpsError, check_writable, describe
-from rps.files import clean_stale
+from rps.files import DISK_ERRNOS, clean_stale
 from rps.inference.modelfiles import SHARED
 
 
@@ -33,17 +33,41 @@ def cache_dir(args: argparse.Namespace) -> Path | None:
 
 
 
+def confirm(question: str, yes: bool) -> bool:
+    """``--yes``, or the user's "y" on a terminal; with no terminal to ask on, RpsError."""
+    if yes:
+        return True
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise RpsError(f"{question}: add --yes to confirm (no terminal to ask on)")
+    print(f"{question}? [y/N] ", end="", file=sys.stderr, flush=True)
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
+
+
 def cmd_collect(args: argparse.Namespace) -> int:
     from rps.modeltools.collect import Recorder, collect
+    from rps.modeltools.userdirs import recording_folders
 
     recorder = Recorder(args.out)
+    clean_stale(recording_folders(recorder.root))  # frames half-written by a killed run
     if args.clear:
-        recorder.clear()
-        print(f"cleared {recorder.root}")
+        from rps.modeltools.userdirs import clear_recording, recorded_frames
+
+        frames = recorded_frames(recorder.root)
+        if not frames:
+            print(f"no recorded frames in {recorder.root}")
+            return 0
+        if not confirm(f"delete the {len(frames)} frames rps recorded in {recorder.root}",
+                       args.yes):
+            print("rps collect: nothing deleted", file=sys.stderr)
+            return 1
+        deleted, kept = clear_recording(recorder.root)
+        print(f"cleared {recorder.root}: {deleted} frames deleted" +
+              (f", {kept} other files kept" if kept else ""))
         return 0
     from rps.capture import pick_source
 
     check_writable(recorder.root)  # before the "no camera" note, so one line says it
+    recorder.claim()  # a full disk, too
     source, _ = pick_source(args.source, args.demo, args.fps)
     counts = collect(source, recorder, args.per_class, args.rate, args.countdown)
     print(f"{recorder.root}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
@@ -51,17 +75,19 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 
 def cmd_personalize(args: argparse.Namespace) -> int:
-    from rps.modeltools.collect import default_recordings, personal_hand_model, personal_models
+    from rps.modeltools.userdirs import default_recordings, personal_hand_model, personal_models
 
     data = args.data or default_recordings()
+    out = args.out or (personal_hand_model() if args.recognizer == "hand" else personal_models())
+    clean_stale([out.parent])  # what a killed run left beside --out
     if args.recognizer == "hand":
         from rps.modeltools.refit_hand import personalize_hand
 
-        personalize_hand(data, args.model, args.out or personal_hand_model(), l2=args.l2)
+        personalize_hand(data, args.model, out, l2=args.l2)
         return 0
     from rps.modeltools.personalize import personalize
 
-    personalize(data, args.model, args.out or personal_models(), l2=args.l2)
+    personalize(data, args.model, out, l2=args.l2)
     return 0
 
 
@@ -82,6 +108,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
+    clean_stale([args.out.parent])
     if args.source.suffix == ".tflite":
         from rps.modeltools.convert_tflite import convert_tflite
 
@@ -101,8 +128,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.data is not None and args.keras is None and args.backgrounds is None:
         from rps.modeltools.eval_folder import eval_folder
 
+        if args.json is not None:
+            clean_stale([args.json.parent])
         eval_folder(args.data, args.recognizer, args.model, args.device, args.precision,
-                    args.json, cache_dir(args))
+                    args.json, cache_dir(args), limit=args.limit)
         return 0
     from rps.modeltools.evaluate import evaluate
 
@@ -152,7 +181,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def cmd_play(args: argparse.Namespace) -> int:
     from rps.app.play import play
+    from rps.modeltools.userdirs import user_folders
 
+    clean_stale(user_folders())
     return play(args, cache_dir(args))
 
 
@@ -168,8 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     except RpsError as exc:
         print(f"rps {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except OSError as exc:  # a user's file or folder (it has a name); others are bugs to see
-        if exc.filename is None:
+    except OSError as exc:  # a user's file or folder, or the disk; others are bugs to see
+        if exc.filename is None and exc.errno not in DISK_ERRNOS:
             raise
         print(f"rps {args.command}: error: {describe(exc)}", file=sys.stderr)
         return 2

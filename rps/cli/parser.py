@@ -97,7 +97,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="rps", description=__doc__.split("\n")[0])
+    parser = _Parser(prog="rps", description="Real-time webcam rock-paper-scissors on OpenVINO: "
+                     "play, benchmark, and teach it your hand. `rps <command> --help` says more.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     sub.add_parser("devices", help="list inference devices")
@@ -105,13 +106,15 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="headless frame-rate test of capture -> engine")
     _add_source_args(bench, "demo")
     _add_model_args(bench, multi=True)
-    bench.add_argument("--seconds", type=POSITIVE, default=10.0, help="measure this long")
-    bench.add_argument("--frames", type=COUNT, default=0, help="or stop after this many frames")
+    bench.add_argument("--seconds", type=POSITIVE, help="measure this long (default: 10, or "
+                       "until --frames when that is given; with both, whichever comes first)")
+    bench.add_argument("--frames", type=COUNT, default=0, help="stop after this many results")
     bench.add_argument("--hint", nargs="+", default=["LATENCY"], type=_upper,
-                       choices=HINT_CHOICES)
+                       choices=HINT_CHOICES, help="OpenVINO performance hint(s)")
     bench.add_argument("--nireq", nargs="+", type=NIREQ, default=[0],
                        help="infer requests in the ring, 0..64 (0: the device's optimal number)")
-    bench.add_argument("--api", nargs="+", default=["async"], choices=("sync", "async"))
+    bench.add_argument("--api", nargs="+", default=["async"], choices=("sync", "async"),
+                       help="async: a ring of infer requests; sync: one request at a time")
     bench.add_argument("--no-loop", action="store_true", help="stop at the end of a file")
     bench.add_argument("--json", type=OUT_FILE, help="write results here as JSON")
     bench.add_argument("--pc", action="store_true", help="print per-layer performance counters")
@@ -125,8 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="2: two players on one webcam, left and right half of the view "
                       "(needs the hand recognizer; N switches in the game)")
     play.add_argument("--frames", type=COUNT, default=0, help="quit after this many frames")
-    play.add_argument("--fullscreen", action="store_true")
-    play.add_argument("--mute", action="store_true")
+    play.add_argument("--fullscreen", action="store_true", help="start in fullscreen (F)")
+    play.add_argument("--mute", action="store_true", help="start with the sound off (M)")
     play.add_argument("--keys", help="press keys at given frames, e.g. 30:space,90:s "
                       "(scripted demos and tests)")
     shared = SHARED / "data" / "rps-cgi"
@@ -139,13 +142,15 @@ def build_parser() -> argparse.ArgumentParser:
                        "ones (default: ../shared/data/rps-cv-real when present)")
     train.add_argument("--no-real", action="store_true", help="train on the CGI hands only")
     train.add_argument("--data", type=Path, default=shared, help="class folders of images")
-    train.add_argument("--out", type=OUT_DIR, default=Path("runs/train"))
+    train.add_argument("--out", type=OUT_DIR, default=Path("runs/train"),
+                       help="where the trained model and its report go")
     train.add_argument("--weights", help="backbone weights .h5 (default: ../shared/weights, "
                        "else Keras' imagenet download); 'none' for random initialisation")
-    train.add_argument("--head-epochs", type=COUNT, default=3)
+    train.add_argument("--head-epochs", type=COUNT, default=3,
+                       help="epochs of the new head alone, the backbone frozen")
     train.add_argument("--epochs", type=COUNT, default=24, help="fine-tuning epochs")
-    train.add_argument("--batch", type=POS_INT, default=32)
-    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--batch", type=POS_INT, default=32, help="images per training step")
+    train.add_argument("--seed", type=int, default=0, help="random seed (same seed, same run)")
     train.add_argument("--limit", type=COUNT, default=0, help="images per class (quick runs)")
     train.add_argument("--use-val", action="store_true",
                        help="train on the validation groups too (for the final model; the "
@@ -160,7 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
     conv.add_argument("--precision", "-p", nargs="+", type=_upper, choices=PRECISION_CHOICES,
                       help="default: FP32 FP16 INT8; FP32 FP16 for .tflite")
     conv.add_argument("--calib", type=Path, help="class folders for INT8 calibration")
-    conv.add_argument("--calib-size", type=POS_INT, default=300)
+    conv.add_argument("--calib-size", type=POS_INT, default=300,
+                      help="calibration images for INT8")
     conv.add_argument("--accuracy-control", action="store_true",
                       help="INT8 with NNCF accuracy control (max 1 point drop)")
     conv.add_argument("--credit", help="data credit to record in the metadata")
@@ -169,7 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "DIR); or accuracy and speed of Keras vs each IR precision (--keras)")
     ev.add_argument("--data", type=Path, help="class folders of images; alone (no --keras / "
                     "--backgrounds) it is read through the game's recognizer")
-    ev.add_argument("--recognizer", "-r", choices=RECOGNIZER_CHOICES, default="hand")
+    ev.add_argument("--recognizer", "-r", choices=RECOGNIZER_CHOICES, default="hand",
+                    help="with --data: the recognizer that reads the folder")
     ev.add_argument("--precision", "-p", type=_upper, choices=PRECISION_CHOICES,
                     help="default: the recognizer's own (hand: FP16, cnn: FP32)")
     ev.add_argument("--json", type=OUT_FILE, help="--data: write accuracy, per_class, n, "
@@ -177,18 +184,23 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--model", type=Path, help="IR model folder (default: shipped model)")
     ev.add_argument("--keras", type=Path, help="the Keras model to compare against")
     ev.add_argument("--runs", type=POS_INT, default=10, help="timed passes over the set")
-    ev.add_argument("--backgrounds", choices=("plain", "unseen"))
+    ev.add_argument("--backgrounds", choices=("plain", "unseen"), help="the CNN's held-out "
+                    "renders as they are, or composited onto photos it never saw")
     ev.add_argument("--limit", type=COUNT, default=0, help="images per class (quick runs)")
-    ev.add_argument("--device", "-d", default="CPU", type=_upper)
-    ev.add_argument("--out", type=OUT_DIR, default=Path("runs/eval"))
+    ev.add_argument("--device", "-d", default="CPU", type=_upper, help="inference device")
+    ev.add_argument("--out", type=OUT_DIR, default=Path("runs/eval"),
+                    help="--keras / --backgrounds: where the report goes")
     col = sub.add_parser("collect", help="record your own gestures, one folder per class "
                          "(`rps personalize` refits either recognizer on it)")
     _add_source_args(col, "auto")
     col.add_argument("--out", type=OUT_DIR, help="recording folder (default: user data folder)")
-    col.add_argument("--per-class", type=POS_INT, default=30)
+    col.add_argument("--per-class", type=POS_INT, default=30, help="frames to keep per class")
     col.add_argument("--rate", type=POSITIVE, default=5.0, help="frames per second to keep")
     col.add_argument("--countdown", type=NON_NEG, default=3.0, help="seconds before each class")
-    col.add_argument("--clear", action="store_true", help="delete the recording and exit")
+    col.add_argument("--clear", action="store_true", help="delete the frames rps recorded in "
+                     "the recording folder (only a folder rps made) and exit; asks first")
+    col.add_argument("--yes", "-y", action="store_true",
+                     help="--clear without asking (needed when there is no terminal to ask on)")
 
     per = sub.add_parser("personalize", help="refit the recognizer's last layer on your "
                          "recording (no TensorFlow needed)")

@@ -7,7 +7,6 @@ recorded and a new session adds to the set.
 
 from __future__ import annotations
 
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -17,23 +16,10 @@ import numpy as np
 
 from rps.capture import CaptureThread, FrameSource
 from rps.errors import RpsError, SourceError, check_writable
-from rps.game.history import atomic_write_bytes, user_data_dir
+from rps.files import write_bytes
 from rps.game.teach import HINTS, TeachSession
 from rps.modeltools.dataset import scan
-
-
-def default_recordings() -> Path:
-    return user_data_dir() / "recordings"
-
-
-def personal_models() -> Path:
-    """Where `rps personalize` and teach mode put the personal CNN."""
-    return user_data_dir() / "models" / "personal"
-
-
-def personal_hand_model() -> Path:
-    """Where they put the personal hand classifier (its stages stay the shipped ones)."""
-    return user_data_dir() / "models" / "personal-hand"
+from rps.modeltools.userdirs import default_recordings, mark_recording
 
 
 def thumbnail(image: np.ndarray) -> np.ndarray:
@@ -44,16 +30,29 @@ def thumbnail(image: np.ndarray) -> np.ndarray:
 
 
 class Recorder:
+    """Writes frames into a recording folder, claimed with its marker at the first frame
+    (``rps.modeltools.userdirs``: what `rps collect --clear` may delete)."""
+
     def __init__(self, root: Path | None = None):
         self.root = root or default_recordings()
+        self._claimed = False
 
     def save(self, label: str, image: np.ndarray) -> Path:
         ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 95])
         if not ok:
             raise RpsError("could not encode a frame as JPEG")
         path = self.root / label / f"{time.time_ns()}.jpg"
-        atomic_write_bytes(path, data.tobytes())
+        self.claim()
+        write_bytes(path, data.tobytes())
         return path
+
+    def claim(self) -> None:
+        """Make the folder and mark it as a recording (once): the first write, so a full
+        disk says so before the camera and the countdown."""
+        if not self._claimed:
+            self.root.mkdir(parents=True, exist_ok=True)
+            mark_recording(self.root)
+            self._claimed = True
 
     def counts(self) -> dict[str, int]:
         if not self.root.is_dir():
@@ -63,16 +62,13 @@ class Recorder:
             counts[s.label] = counts.get(s.label, 0) + 1
         return counts
 
-    def clear(self) -> None:
-        if self.root.is_dir():
-            shutil.rmtree(self.root)
-
 
 def collect(source: FrameSource, recorder: Recorder, per_class: int = 30, rate: float = 5.0,
             countdown: float = 3.0, stall_timeout: float = 3.0) -> dict[str, int]:
     """Prompt on the terminal and record each class from ``source``, without the game:
     frames too like one already taken are skipped while the player is asked to move."""
     check_writable(recorder.root)  # before the camera and the countdown, not at frame one
+    recorder.claim()
     progress = sys.stderr.isatty()  # a `\r` counter is for a terminal, not a log file
     session = TeachSession(time.perf_counter, per_class, rate, countdown)
     capture = CaptureThread(source, loop=True).start()

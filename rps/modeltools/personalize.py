@@ -14,9 +14,6 @@ hot-swap to.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -27,11 +24,13 @@ import numpy as np
 import openvino as ov
 from openvino import opset13 as ops
 
-from rps.errors import ModelError, RpsError, check_output
-from rps.inference.core import read_ir
-from rps.inference.modelfiles import ModelFiles, load_model_files
+from rps.errors import ModelError, RpsError
+from rps.files import staged, swap_in, write_bytes, write_text
+from rps.inference.core import read_ir, save_ir
+from rps.inference.modelfiles import ModelFiles, load_model_files, stamp_model
 from rps.inference.preprocess import embed_preprocessing
 from rps.modeltools.dataset import scan
+from rps.modeltools.userdirs import PERSONAL_MARKER, check_personal_out
 
 
 @dataclass
@@ -217,18 +216,6 @@ def load_images(data: Path, labels: tuple[str, ...]) -> tuple[list[np.ndarray], 
     return images, np.array([labels.index(s.label) for s in samples])
 
 
-def swap_in(new: Path, out: Path) -> None:
-    """Rename the finished folder ``new`` to ``out``. An old ``out`` is renamed aside first
-    and deleted after, so a kill at any point leaves whole models, never mixed weights."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}-{time.time_ns()}")
-        os.replace(out, old)
-    os.replace(new, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def save_personal(out: Path, files: ModelFiles, base: ov.Model, head: Head, y: np.ndarray,
                   fitted: float, core: ov.Core, extra: tuple[Path, ...] = (),
                   **meta: object) -> dict[str, int]:
@@ -239,21 +226,19 @@ def save_personal(out: Path, files: ModelFiles, base: ov.Model, head: Head, y: n
     counts = {c: int((y == i).sum()) for i, c in enumerate(files.labels) if (y == i).any()}
     meta = {**files.metadata, "name": out.name, "personalized_from": str(files.root), **meta,
             "personal_frames": counts, "date": date.today().isoformat(), "fit_accuracy": fitted}
-    check_output(out, folder=True)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.new-"))
-    try:
+    check_personal_out(out)
+    with staged(out) as staging:
         for p in files.variants:
             src = base if p == "FP16" else read_ir(core, files.xml(p))
-            ov.save_model(with_head(src, head), staging / p / "model.xml",
-                          compress_to_fp16=(p == "FP16"))
-        (staging / "labels.txt").write_text("\n".join(files.labels) + "\n", encoding="utf-8")
-        (staging / "metadata.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+            save_ir(with_head(src, head), staging / p / "model.xml", compress_to_fp16=(p == "FP16"))
+        write_text(staging / "labels.txt", "\n".join(files.labels) + "\n")
+        write_text(staging / "metadata.json", json.dumps(meta, indent=2))
+        write_text(staging / PERSONAL_MARKER, "A personal model written by rps: `rps personalize` "
+                   "and teach mode replace this folder whole.\n")
         for path in extra:
-            shutil.copyfile(path, staging / path.name)
+            write_bytes(staging / path.name, path.read_bytes())
+        stamp_model(staging)
         swap_in(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)  # gone already unless something failed
     return counts
 
 
@@ -261,6 +246,7 @@ def personalize(data: Path, model: Path | None, out: Path, *, l2: float = 1e-3,
                 copies: int = COPIES, core: ov.Core | None = None) -> dict:
     """Fit a personal head on ``data`` and write ``out`` with each precision of ``model``."""
     t0 = time.perf_counter()
+    check_personal_out(out, data)
     files = load_model_files(model)
     core = core or ov.Core()
     images, y = load_images(data, files.labels)

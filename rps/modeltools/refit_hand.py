@@ -36,6 +36,7 @@ from rps.modeltools.personalize import (
     rehearsed,
     save_personal,
 )
+from rps.modeltools.userdirs import check_personal_out
 from rps.recognizers.hand.features import batch
 from rps.recognizers.hand.recognizer import HandModel, load_hand, read_classifier
 
@@ -198,8 +199,9 @@ def personalize_hand(data: Path, model: str | Path | None, out: Path, *, l2: flo
                      core: ov.Core | None = None) -> Refit:
     """`rps personalize --recognizer hand`: read the hands of a recording, refuse when the
     palm detector missed too many of them (the CNN then is the way), refit, say what it did."""
+    check_personal_out(out, data)  # before seconds of reading landmarks, as is the model
     core = core or ov.Core()
-    read_classifier(core, load_hand(model).files)  # before seconds of reading landmarks
+    read_classifier(core, load_hand(model).files)
     t0 = time.perf_counter()
     hands = landmarks_of_folder(data, model, core)
     t_read = time.perf_counter() - t0

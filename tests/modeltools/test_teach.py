@@ -26,6 +26,7 @@ from rps.modeltools.personalize import (
     personalize,
     read_head,
 )
+from rps.modeltools.userdirs import clear_recording
 from tests.fakes import FakeClock, gaps_while
 
 
@@ -154,12 +155,12 @@ def test_each_frame_is_on_disk_as_it_is_taken_and_survives_an_interruption(tmp_p
     assert sum(counts.values()) >= 4 and "none" in counts
     for path in (tmp_path / "rec").rglob("*.jpg"):
         assert cv2.imread(str(path)) is not None  # complete files, no partial writes
-    assert not list((tmp_path / "rec").rglob("*.tmp"))
+    assert not list((tmp_path / "rec").rglob(".*rps-tmp*"))
     before = sum(counts.values())
     collect(SyntheticSource(fps=200), rec, per_class=2, rate=50, countdown=0)
     assert sum(rec.counts().values()) == before + 8  # recording again adds to the set
-    rec.clear()
-    assert rec.counts() == {}
+    assert clear_recording(rec.root) == (before + 8, 0)
+    assert rec.counts() == {} and not rec.root.exists()
 
 
 def _recording(root, classes=("none", "rock", "paper", "scissors"), n=6, seed=0):
