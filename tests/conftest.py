@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.clitools import fill_up
 from tests.tinymodel import write_tiny_model_dir
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
@@ -39,3 +42,30 @@ def cgi_data() -> Path:
     if SHARED_DATA.is_dir() and not os.environ.get("RPS_TEST_FIXTURES_ONLY"):
         return SHARED_DATA
     return FIXTURE_DATA
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A folder on its own 1 MiB tmpfs (``tests.clitools.fill_up`` fills it), for the
+    full-disk tests; skipped where a tmpfs cannot be mounted (they need root)."""
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+    try:
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "rps-test", str(mnt)],
+                           capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError) as exc:
+        pytest.skip(f"cannot mount a tmpfs for the full-disk tests: {exc}")
+    if r.returncode != 0:
+        pytest.skip("cannot mount a tmpfs for the full-disk tests (they need root): "
+                    f"{r.stderr.strip() or r.returncode}")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True, timeout=30)
+
+
+@pytest.fixture
+def full_disk(small_disk: Path) -> Path:
+    """``small_disk`` filled to the last byte: every write there fails with ENOSPC."""
+    fill_up(small_disk)
+    return small_disk

@@ -16,6 +16,7 @@ from rps.errors import ModelError, RpsError
 from rps.inference.modelfiles import load_model_files
 from rps.modeltools.convert import convert
 from rps.modeltools.train import SHARED_WEIGHTS
+from tests.clitools import files_in, rps, says
 
 keras = pytest.importorskip("keras")
 pytest.importorskip("nncf")
@@ -124,3 +125,14 @@ def test_convert_refuses_mismatched_labels_and_non_classifiers(tmp_path):
 def test_int8_without_calibration_data_is_a_clear_error(trained, tmp_path):
     with pytest.raises(RpsError, match="INT8 needs calibration images"):
         convert(trained, tmp_path / "o", precisions=("INT8",))
+
+
+def test_convert_on_a_full_disk_is_one_line_and_writes_nothing(tmp_path, full_disk):
+    """Through the real CLI (a SavedModel converts without TensorFlow); issue 17."""
+    folder = tmp_path / "tm"
+    _teachable_model(4).export(str(folder / "model.savedmodel"), verbose=False)
+    (folder / "labels.txt").write_text("rock\npaper\nscissors\nnone\n")
+    out = full_disk / "models" / "mine"
+    says(rps("convert", folder, "--out", out, "-p", "FP32", "FP16"), 2,
+         "No space left on device", str(out))
+    assert files_in(full_disk) == [full_disk / ".filler"]
