@@ -1,5 +1,7 @@
 """The CNN recognizer: preprocessing baked into the IR, and models it must refuse."""
 
+import json
+
 import cv2
 import numpy as np
 import openvino as ov
@@ -31,11 +33,18 @@ def test_preprocessing_matches_manual_reference(tiny_model):
     assert not np.allclose(want, swapped, atol=0.03)
 
 
-def test_corrupt_xml_is_one_clear_line(tmp_path):
+@pytest.mark.parametrize("stamped", [True, False])
+def test_corrupt_xml_is_one_clear_line(tmp_path, stamped):
+    """Stamped, the folder's record names the file; a folder with no record (made by
+    hand, or before stamps) gets OpenVINO's reading of it, in one line too."""
     d = write_tiny_model_dir(tmp_path / "m", precisions=("FP32",))
+    if not stamped:
+        (d / "metadata.json").write_text(json.dumps({"input": {"size": [64, 64]}}))
     (d / "FP32" / "model.xml").write_text("<net><layers>this is not")
     files = load_cnn(d)
-    with pytest.raises(ModelError, match="corrupt or not an OpenVINO IR") as err:
+    want = "model.xml is damaged or belongs to another model" if stamped else \
+        "corrupt or not an OpenVINO IR"
+    with pytest.raises(ModelError, match=want) as err:
         Engine(files)
     assert "\n" not in str(err.value)
 
