@@ -74,6 +74,15 @@ def test_personalize_replaces_its_own_model_unless_the_user_put_files_in_it(reco
     assert snapshot(out) == before
 
 
+def test_convert_refuses_an_out_that_is_no_model_folder(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "labels.txt").write_text("my shopping list")
+    before = snapshot(docs)
+    says(rps("convert", tmp_path / "model.keras", "--out", docs), 2, "not a model folder")
+    assert snapshot(docs) == before
+
+
 def test_collect_clear_refuses_a_folder_collect_did_not_make(tmp_path):
     docs = tmp_path / "docs"
     (docs / "rock").mkdir(parents=True)

@@ -108,6 +108,9 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
+    from rps.modeltools.userdirs import check_model_out
+
+    check_model_out(args.out)
     clean_stale([args.out.parent])
     if args.source.suffix == ".tflite":
         from rps.modeltools.convert_tflite import convert_tflite

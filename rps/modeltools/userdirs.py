@@ -12,7 +12,7 @@ from pathlib import Path
 from rps.errors import RpsError, check_output
 from rps.files import write_text
 from rps.game.history import user_data_dir
-from rps.types import CLASSES
+from rps.types import CLASSES, PRECISIONS
 
 RECORDING_MARKER = ".rps-recording"  # in each folder rps records frames into
 PERSONAL_MARKER = ".rps-personal"  # in each personal model folder rps writes
@@ -108,6 +108,18 @@ def clear_recording(root: Path) -> tuple[int, int]:
         if not any(root.iterdir()):
             root.rmdir()
     return len(frames), len(other)
+
+
+def check_model_out(out: Path) -> None:
+    """Refuse a `rps convert --out` that holds files but is no model folder (no
+    metadata.json, no ``<precision>/model.xml``): its labels.txt or metadata.json would be
+    written over. A model folder is converted into again, its other files kept."""
+    if not out.is_dir() or not any(out.iterdir()):
+        return
+    if (out / "metadata.json").is_file() or any((out / p / "model.xml").is_file()
+                                                for p in PRECISIONS):
+        return
+    raise RpsError(f"{out} holds files and is not a model folder: choose a new or empty --out")
 
 
 def _personalized(folder: Path) -> bool:
