@@ -79,17 +79,18 @@ def test_a_quiet_stream_reads_a_few_candidates_a_frame_in_rotation():
         assert t.searched <= len(grid)
         seen.append(fake.reads[-1])
     quiet = seen[tracker_mod.LINGER:]  # after the last hand has been gone a while
-    assert quiet and all(len(r) == PER_FRAME for r in quiet)
+    assert quiet and all(len(r) == PER_FRAME for r in seen)
     assert len({r.box().tobytes() for rois in quiet for r in rois}) > PER_FRAME  # rotates
 
 
-def test_a_hand_just_lost_is_searched_everywhere_at_once():
-    fake = FakeModels(1.0, palms=[])
+def test_a_hand_just_lost_is_searched_where_it_was():
+    fake = FakeModels(1.0, at=(100, 100))
     t = HandTracker(fake.detect, fake.read, track=True)
-    t._since_hand = 0  # a hand was seen on the last frame
+    t._last, t._since_hand = [Roi(100, 100, 80, 0.0)], 0  # a hand was seen on the last frame
     fake.presence = 0.0
     t(IMAGE)
-    assert t.searched >= len(search_rois(640, 480))
+    assert t.searched == PER_FRAME + 1
+    assert fake.reads[0][0] == Roi(100, 100, 120, 0.0)  # its place, enlarged, first
 
 
 def test_a_tracked_hand_that_moved_is_detected_again_in_the_same_frame():

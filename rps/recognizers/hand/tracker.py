@@ -10,8 +10,8 @@ Candidate ROIs (weak palm detections, where the last hand was, the whole frame, 
 grid; ``roi.search_rois``) are read and a hand is accepted only when the flag is at least
 ``CONFIRM``; it is then re-read on the ROI its own landmarks give, so it is upright and
 centred before it is classified, and tracked as usual. A still image tries every
-candidate; a stream tries ``per_frame`` of them a frame in rotation (every one while a
-hand was seen in the last ``LINGER`` frames), so an empty room costs little.
+candidate; a stream tries where the hand was (for ``LINGER`` frames after it was last
+seen) and ``per_frame`` others a frame in rotation, so no frame costs much.
 
 Kept free of OpenVINO: it is given the detector and the landmark reader as callables, so
 the loop is tested on its own and the recognizer decides how the models run.
@@ -32,7 +32,7 @@ CONFIRM = 0.9  # the flag a searched candidate needs: empty crops score ~0, hand
 SAME_HAND_IOU = 0.5  # AssociationNormRectCalculator's min_similarity_threshold
 PER_FRAME = 3  # search candidates read per frame of a stream with no hand in view
 SETTLE = 0.8  # IoU of the ROI a hand was read in and the one its landmarks give: below, it moved
-LINGER = 15  # frames after the last hand during which a stream searches every candidate
+LINGER = 15  # frames after the last hand during which a stream searches where it was
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,14 +144,14 @@ class HandTracker:
         """Hands the palm detector missed, confirmed by the landmark model's flag."""
         h, w = image.shape[:2]
         grid = search_rois(w, h)
-        if self.track and self._since_hand >= LINGER:  # a quiet stream: a few a frame
+        if self.track:  # a stream: where the hand just was, and a few others in rotation
+            last = [Roi(r.cx, r.cy, r.size * 1.5, 0.0) for r in self._last] \
+                if self._since_hand < LINGER else []
             picks = [grid[(self._turn + i) % len(grid)] for i in range(self.per_frame)]
             self._turn = (self._turn + self.per_frame) % len(grid)
-            candidates = weak + picks
-        else:
-            last = [Roi(r.cx, r.cy, r.size * 1.5, 0.0) for r in self._last] if self.track \
-                else []
-            candidates = weak + last + grid
+            candidates = weak + last + picks
+        else:  # a still image: everywhere
+            candidates = weak + grid
         candidates = _new(hands, candidates)
         self.searched = len(candidates)
         found = self._keep(self.read(image, candidates), CONFIRM) if candidates else []
