@@ -168,6 +168,9 @@ class RecognizerModel(Protocol):
     def default_precision(self) -> str: ...  # what a command runs when none is asked for
 
     @property
+    def any_size(self) -> bool: ...  # reads frames of any size as they are (else resized)
+
+    @property
     def name(self) -> str: ...
 
     @property

@@ -96,7 +96,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         from rps.modeltools.train_hand import HandTrainConfig, train_hand
 
         real = None if args.no_real or not args.real.is_dir() else args.real
-        train_hand(HandTrainConfig(args.data, real, args.out, seed=args.seed))
+        more = args.more if args.more is not None else sorted(
+            p for p in (SHARED / "data" / "real-more").glob("*") if p.is_dir())
+        train_hand(HandTrainConfig(args.data, real, args.out, tuple(more), seed=args.seed))
         return 0
     from rps.modeltools.train import TrainConfig, train
 
@@ -134,7 +136,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if args.json is not None:
             clean_stale([args.json.parent])
         eval_folder(args.data, args.recognizer, args.model, args.device, args.precision,
-                    args.json, cache_dir(args), limit=args.limit)
+                    args.json, cache_dir(args), stream=args.stream, limit=args.limit)
         return 0
     from rps.modeltools.evaluate import evaluate
 

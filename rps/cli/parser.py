@@ -141,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="real hands on green (class folders), trained on beside the CGI "
                        "ones (default: ../shared/data/rps-cv-real when present)")
     train.add_argument("--no-real", action="store_true", help="train on the CGI hands only")
+    train.add_argument("--more", type=Path, nargs="*", default=None, help="--recognizer hand: "
+                       "real-more sets trained on with whole sessions held out (default: each "
+                       "folder of ../shared/data/real-more when present; none with no value)")
     train.add_argument("--data", type=Path, default=shared, help="class folders of images")
     train.add_argument("--out", type=OUT_DIR, default=Path("runs/train"),
                        help="where the trained model and its report go")
@@ -181,6 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="default: the recognizer's own (hand: FP16, cnn: FP32)")
     ev.add_argument("--json", type=OUT_FILE, help="--data: write accuracy, per_class, n, "
                     "confusion here")
+    ev.add_argument("--stream", action="store_true", help="--data: read each class folder "
+                    "as one video in file order, tracking on (default: each image alone)")
     ev.add_argument("--model", type=Path, help="IR model folder (default: shipped model)")
     ev.add_argument("--keras", type=Path, help="the Keras model to compare against")
     ev.add_argument("--runs", type=POS_INT, default=10, help="timed passes over the set")

@@ -78,7 +78,8 @@ class Engine:
         """Start reading a frame; blocks only while every request of the ring is busy."""
         if self._pending is not None:
             self._swap()
-        if frame.image.shape[:2] != self.frame_hw:  # a camera reopened at another size
+        if frame.image.shape[:2] != self.frame_hw and not self.ring.model.any_size:
+            # a camera reopened at another size
             frame = Frame(frame.seq, frame.t_capture,
                           cv2.resize(frame.image, self.frame_hw[::-1]))
         idx = self._next_in

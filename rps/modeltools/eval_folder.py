@@ -1,10 +1,12 @@
-"""`rps eval --data DIR`: every image of a labelled folder read the way the game reads a
-frame (same recognizer, engine and preprocessing; each image a one-frame stream, so no
-tracking carries over), with per-class accuracy and the confusion matrix."""
+"""`rps eval --data DIR [--stream]`: every image of a labelled folder read the way the game
+reads a frame (same recognizer, engine and preprocessing), with per-class accuracy and the
+confusion matrix. Stills: each image a one-frame stream, so no tracking carries over.
+Stream: each class folder one video, tracking on."""
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -17,49 +19,107 @@ from rps.inference.core import make_core
 from rps.inference.engine import Engine
 from rps.modeltools.dataset import scan
 from rps.recognizers import load_recognizer
-from rps.types import CLASSES, Frame
+from rps.types import CLASSES, Frame, RecognizerModel
 
 
 def eval_folder(data: Path, recognizer: str = "hand", model: Path | None = None,
                 device: str = "CPU", precision: str | None = None, json_out: Path | None = None,
-                cache_dir: Path | None = None, quiet: bool = False, limit: int = 0) -> dict:
-    """``limit``: the first that many images of each class (0: all)."""
+                cache_dir: Path | None = None, quiet: bool = False, stream: bool = False,
+                limit: int = 0) -> dict:
+    """Stills: each image alone. Stream: each class folder is one video in natural file
+    order, tracking on, the way the game sees a moving hand."""
     samples = scan(data)
     if limit:
-        first = {c: [x for x in samples if x.label == c][:limit] for c in CLASSES}
-        samples = [x for c in CLASSES for x in first[c]]
-    reader = load_recognizer(recognizer, model, track=False)
+        samples = [s for c in CLASSES for s in [x for x in samples if x.label == c][:limit]]
+    groups = [natural([s for s in samples if s.label == c]) for c in CLASSES]
+    streams = [[(s.label, s.path) for s in g] for g in groups if g]
+    reader = load_recognizer(recognizer, model, track=stream)
     precision = precision or reader.default_precision
-    core = make_core(cache_dir)
-    engines: dict[tuple[int, int], Engine] = {}  # one per image size: nothing is stretched
-    truth, got, ms = [], [], []
-    try:
-        for i, s in enumerate(samples, 1):
-            img = cv2.imread(str(s.path))
-            if img is None:
-                raise RpsError(f"cannot read image {s.path}: corrupt or not an image")
-            hw = img.shape[:2]
-            if hw not in engines:
-                engines[hw] = Engine(reader, device, precision, frame_hw=hw, core=core)
-            engine = engines[hw]
-            engine.submit(Frame(i, time.perf_counter(), img))
-            p = engine.get(30.0)
-            if p is None:
-                raise RpsError(engine.error or f"no result for {s.path} in 30 s")
-            truth.append(CLASSES.index(s.label))
-            got.append(CLASSES.index(p.label) if p.label in CLASSES else -1)
-            ms.append(p.infer_ms)
-    finally:
-        for e in engines.values():
-            e.close()
+    truth, got, ms = read_streams(reader, streams, stream, device, precision,
+                                  make_core(cache_dir))
     result = summarize(np.array(truth), np.array(got))
     result.update(recognizer=recognizer, model=reader.name, device=device,
-                  precision=precision, data=str(data), infer_ms_median=float(np.median(ms)))
+                  precision=precision, data=str(data), mode="stream" if stream else "stills",
+                  infer_ms_median=float(np.median(ms)))
     if not quiet:
         print_summary(result)
     if json_out is not None:
         write_text(json_out, json.dumps(result, indent=2) + "\n")  # whole or not at all
     return result
+
+
+Labelled = tuple[str, "Path | np.ndarray"]  # a class and an image file or BGR image
+
+
+def read_streams(reader: RecognizerModel, streams: list[list[Labelled]], stream: bool,
+                 device: str, precision: str, core) -> tuple[list[int], list[int], list[float]]:
+    """Class indices true and read, and inference ms, of every frame. Stills: each frame
+    alone, on one engine per image size unless the recognizer reads any size (nothing is
+    stretched). Stream: a fresh engine per
+    stream, so tracking carries over only within it; frames of other sizes are centred on
+    a canvas of the largest (a camera never changes size mid-stream)."""
+    truth, got, ms = [], [], []
+    engines: dict[tuple[int, int], Engine] = {}
+    try:
+        for frames in streams if stream else [[f] for s in streams for f in s]:
+            images = [_read(x) if isinstance(x, Path) else x for _, x in frames]
+            if stream:
+                for e in engines.values():
+                    e.close()
+                engines.clear()
+                images = on_canvas(images)
+            for (label, where), img in zip(frames, images, strict=True):
+                hw = (0, 0) if reader.any_size else img.shape[:2]
+                if hw not in engines:
+                    engines[hw] = Engine(reader, device, precision, frame_hw=img.shape[:2],
+                                         core=core)
+                p = _one(engines[hw], len(truth), img, where)
+                truth.append(CLASSES.index(label))
+                got.append(CLASSES.index(p.label) if p.label in CLASSES else -1)
+                ms.append(p.infer_ms)
+    finally:
+        for e in engines.values():
+            e.close()
+    return truth, got, ms
+
+
+def _read(path: Path) -> np.ndarray:
+    img = cv2.imread(str(path))
+    if img is None:
+        raise RpsError(f"cannot read image {path}: corrupt or not an image")
+    return img
+
+
+def _one(engine: Engine, seq: int, img: np.ndarray, where: object):
+    engine.submit(Frame(seq, time.perf_counter(), img))
+    p = engine.get(30.0)
+    if p is None:
+        raise RpsError(engine.error or f"no result for {where} in 30 s")
+    return p
+
+
+def natural(samples: list) -> list:
+    """File order as a person sorts it: ``two_2`` before ``two_10``."""
+    def key(s) -> list:
+        return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", s.path.name)]
+    return sorted(samples, key=key)
+
+
+def on_canvas(images: list[np.ndarray]) -> list[np.ndarray]:
+    """Frames of one stream at one size: each centred on a black canvas of the largest
+    height and width (a camera never changes size mid-stream; stretching would)."""
+    h = max(i.shape[0] for i in images)
+    w = max(i.shape[1] for i in images)
+    out = []
+    for img in images:
+        if img.shape[:2] == (h, w):
+            out.append(img)
+            continue
+        canvas = np.zeros((h, w, 3), np.uint8)
+        y, x = (h - img.shape[0]) // 2, (w - img.shape[1]) // 2
+        canvas[y:y + img.shape[0], x:x + img.shape[1]] = img
+        out.append(canvas)
+    return out
 
 
 def summarize(truth: np.ndarray, got: np.ndarray) -> dict:
@@ -77,7 +137,7 @@ def summarize(truth: np.ndarray, got: np.ndarray) -> dict:
 
 
 def print_summary(r: dict) -> None:
-    print(f"{r['data']}: {r['accuracy']:.2%} of {r['n']} images "
+    print(f"{r['data']}: {r['accuracy']:.2%} of {r['n']} images, {r['mode']} "
           f"({r['recognizer']} {r['model']}, {r['device']} {r['precision']}, "
           f"median {r['infer_ms_median']:.1f} ms)")
     print(f"{'true/read':<12}" + "".join(f"{c:>10}" for c in CLASSES) + f"{'accuracy':>10}")

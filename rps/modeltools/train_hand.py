@@ -1,7 +1,8 @@
 """`rps train --recognizer hand`: the gesture classifier on hand landmarks.
 
-Landmarks are read from the CGI renders AND the real hands on green (rps-cv-real) with
-the shipped MediaPipe stages; a small Keras MLP learns the four classes from pose features
+Landmarks are read from the CGI renders, the real hands on green (rps-cv-real) and the
+real-more webcam sets (non-throw poses as none; whole sessions held out) with the shipped
+MediaPipe stages; a small Keras MLP learns the four classes from pose features
 (rps.recognizers.hand.features) of those hands, of copies turned out of the image plane,
 and of recombined `none` poses; it is converted to IR so it runs through OpenVINO like the
 rest. Held out and reported: the CGI test render groups and one in seven real hands.
@@ -22,7 +23,7 @@ import openvino as ov
 from rps.errors import RpsError
 from rps.inference.core import save_ir
 from rps.inference.modelfiles import stamp_model
-from rps.modeltools.dataset import held_out_real, render_group, split_by_group
+from rps.modeltools.dataset import held_out_session, render_group, split_by_group
 from rps.modeltools.hand_data import HandSet, read_folder, training_features
 from rps.modeltools.report import classification_report
 from rps.recognizers.hand.features import SIZE, batch
@@ -31,6 +32,12 @@ from rps.types import CLASSES
 CREDITS = ["Rock Paper Scissors dataset by Laurence Moroney, CC BY 2.0",
            "rps-cv images by Julien de la Bruère-Terreault, CC BY-SA 4.0",
            "MediaPipe Hands palm detection and hand landmark models, Google, Apache-2.0"]
+MORE_CREDITS = {  # real-more sets (../shared/data/real-more/*/SOURCE.txt), when trained on
+    "subhih-webcam": "HandsDataset by SubhiH, Apache-2.0",
+    "epsrc-fingers": "Human-Robot Finger-Counting Dataset by EPSRC-NUMBERS, CC BY-SA 4.0",
+    "far-emrecandir9": "custom-gesture-dataset by emrecandir9, MIT",
+    "sign-digits": "Sign Language Digits Dataset by Arda Mavi, Zeynep Dikle and the students "
+                   "of Ayranci Anadolu High School, Apache-2.0"}
 
 
 @dataclass
@@ -38,6 +45,7 @@ class HandTrainConfig:
     cgi: Path
     real: Path | None
     out: Path
+    more: tuple[Path, ...] = ()  # real-more sets: trained on, whole sessions held out
     epochs: int = 60
     copies: int = 4  # turned / jittered copies of each hand
     none_share: float = 0.3  # recombined `none` poses, as a share of the real hands
@@ -47,7 +55,8 @@ class HandTrainConfig:
 
 def split(hands: HandSet, cgi: bool) -> tuple[HandSet, HandSet]:
     """CGI: the test render groups held out (as for the CNN); real hands: 1 in 7 by a hash
-    of the file name (there are no groups)."""
+    of the file name (there are no groups); real-more: whole sessions
+    (``dataset.held_out_session``)."""
     if cgi:
         from rps.modeltools.dataset import Sample
 
@@ -56,7 +65,7 @@ def split(hands: HandSet, cgi: bool) -> tuple[HandSet, HandSet]:
         test = {str(s.path) for s in split_by_group(samples)["test"]}
         held = np.array([p in test for p in hands.paths])
     else:
-        held = np.array([held_out_real(Path(p)) for p in hands.paths])
+        held = np.array([held_out_session(Path(p)) for p in hands.paths])
 
     def pick(mask: np.ndarray) -> HandSet:
         return HandSet(hands.landmarks[mask], hands.labels[mask],
@@ -82,25 +91,47 @@ def build_mlp(x: np.ndarray, seed: int):
     return model
 
 
-def train_hand(cfg: HandTrainConfig) -> dict:
+def _need_keras() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
         import keras  # noqa: F401
     except ImportError:
         raise RpsError("training needs TensorFlow: pip install 'rps[train]'") from None
-    sets = [split(read_folder(cfg.cgi, cfg.cache), cgi=True)]
-    if cfg.real is not None:
-        sets.append(split(read_folder(cfg.real, cfg.cache), cgi=False))
-    train = HandSet(np.concatenate([s[0].landmarks for s in sets]),
-                    np.concatenate([s[0].labels for s in sets]),
-                    [p for s in sets for p in s[0].paths], 0)
+
+
+def gather(cfg: HandTrainConfig) -> dict[str, tuple[HandSet, HandSet]]:
+    """(train, held out) hands of each set, by the name its held-out part is reported as."""
+    sets = {"cgi_test_groups": split(read_folder(cfg.cgi, cfg.cache), cgi=True)}
+    for folder in ([cfg.real] if cfg.real is not None else []) + list(cfg.more):
+        name = "real_held_out" if folder == cfg.real else f"{folder.name}_held_out"
+        sets[name] = split(read_folder(folder, cfg.cache), cgi=False)
+    return sets
+
+
+def join(parts: list[HandSet]) -> HandSet:
+    return HandSet(np.concatenate([s.landmarks for s in parts]),
+                   np.concatenate([s.labels for s in parts]), [p for s in parts for p in s.paths],
+                   sum(s.missed for s in parts))
+
+
+def fit(train: HandSet, cfg: HandTrainConfig):
+    """The MLP fitted on ``train`` (turned copies and recombined `none` poses added); with
+    the unturned features, which become teach mode's anchors."""
     n_none = int(cfg.none_share * len(train.labels))
     x, y = training_features(train, cfg.copies, n_none, cfg.seed)
     model = build_mlp(x, cfg.seed)
     order = np.random.default_rng(cfg.seed).permutation(len(y))
     model.fit(x[order], y[order], epochs=cfg.epochs, batch_size=256, verbose=0)
+    return model, (x[:len(train.labels) + n_none], y[:len(train.labels) + n_none])
+
+
+def train_hand(cfg: HandTrainConfig) -> dict:
+    _need_keras()
+    sets = gather(cfg)
+    train = join([tr for tr, _ in sets.values()])
+    model, anchors = fit(train, cfg)
     report = {}
-    for name, (_, test) in zip(("cgi_test_groups", "real_held_out"), sets, strict=False):
+    for name, (_, test) in sets.items():
         pred = model.predict(batch(list(test.landmarks)), verbose=0).argmax(1)
         report[name] = classification_report(test.labels, pred, CLASSES)
         print(f"{name}: {report[name]['accuracy']:.2%} of {len(test.labels)} hands")
@@ -109,10 +140,42 @@ def train_hand(cfg: HandTrainConfig) -> dict:
     nones = yn == 0
     report["recombined_none_fresh"] = float((model.predict(xn[nones], verbose=0).argmax(1)
                                              == 0).mean())
-    export(model, cfg.out, report, {"train_hands": len(train.labels), "none_poses": n_none,
-                                    "copies": cfg.copies, "epochs": cfg.epochs},
-           (x[:len(train.labels) + n_none], y[:len(train.labels) + n_none]))  # unturned
+    export(model, cfg.out, report, {"train_hands": len(train.labels),
+                                    "none_poses": int(cfg.none_share * len(train.labels)),
+                                    "copies": cfg.copies, "epochs": cfg.epochs,
+                                    "sets": list(sets)}, anchors)
     return report
+
+
+def leave_one_source_out(cfg: HandTrainConfig) -> dict:
+    """The recipe's reading of a source it never saw: for each real-more set, the classifier
+    fitted without any of it (the other sets' training parts only) reads all of its hands;
+    images where no hand was found count as read `none`. Per class, as a fraction."""
+    _need_keras()
+    sets = gather(cfg)
+    out = {}
+    for folder in cfg.more:
+        name = f"{folder.name}_held_out"
+        model, _ = fit(join([tr for k, (tr, _) in sets.items() if k != name]), cfg)
+        whole = read_folder(folder, cfg.cache)
+        pred = model.predict(batch(list(whole.landmarks)), verbose=0).argmax(1)
+        missed = missed_labels(folder, whole)
+        truth = np.concatenate([whole.labels, missed])
+        got = np.concatenate([pred, np.zeros(len(missed), int)])
+        out[folder.name] = {c: float((got[truth == i] == i).mean())
+                            for i, c in enumerate(CLASSES) if (truth == i).any()}
+        print(folder.name, " ".join(f"{c} {v:.1%}" for c, v in out[folder.name].items()),
+              flush=True)
+    return out
+
+
+def missed_labels(folder: Path, hands: HandSet) -> np.ndarray:
+    """The classes of the images of ``folder`` in which no hand was found."""
+    from rps.modeltools.dataset import scan
+
+    found = set(hands.paths)
+    return np.array([CLASSES.index(s.label) for s in scan(folder) if str(s.path) not in found],
+                    int)
 
 
 def export(model, out: Path, report: dict, recipe: dict,
@@ -130,7 +193,10 @@ def export(model, out: Path, report: dict, recipe: dict,
         "name": out.name, "kind": "hand-gesture-classifier", "labels": list(CLASSES),
         "input": {"features": SIZE, "from": "rps.recognizers.hand.features"},
         "stages": "../mediapipe-hands", "date": date.today().isoformat(),
-        "credit": "; ".join(CREDITS), "licence": "CC BY-SA 4.0 (the weights: trained on "
+        "credit": "; ".join(CREDITS + [MORE_CREDITS[k.removesuffix("_held_out")]
+                                       for k in recipe.get("sets", ())
+                                       if k.removesuffix("_held_out") in MORE_CREDITS]),
+        "licence": "CC BY-SA 4.0 (the weights: trained on "
         "rps-cv images); the code that made them keeps its own licence",
         "accuracy": {k: v["accuracy"] if isinstance(v, dict) else v for k, v in report.items()},
         "recipe": recipe,

@@ -49,6 +49,11 @@ class CnnModel:
         return self.files.name
 
     @property
+    def any_size(self) -> bool:
+        """No: the IR's embedded resize is built for the camera's frame size."""
+        return False
+
+    @property
     def variants(self) -> dict[str, Path]:
         return self.files.variants
 

@@ -49,6 +49,7 @@ class EchoModel:
     variants: tuple = ("FP32", "FP16", "INT8")
     name: str = "echo"
     default_precision: str = "FP32"
+    any_size: bool = False
     built: list = field(default_factory=list, compare=False, hash=False)
 
     def build(self, core, device, precision, frame_hw, settings):

@@ -28,6 +28,7 @@ from rps.types import Frame, Hand, Prediction, RingSettings
 DEFAULT_HAND_MODEL = SHIPPED_MODELS / "rps-hand"
 DEFAULT_STAGES = SHIPPED_MODELS / "mediapipe-hands"
 LANDMARK_SIZE = 224
+WEAK_PALM = 0.1  # palms under palm.MIN_SCORE but above this are kept for the landmarks to confirm
 MARGIN = 0.25  # letterbox margin around the frame for palm detection, of its long side
 
 
@@ -63,6 +64,11 @@ class HandModel:
     @property
     def name(self) -> str:
         return self.files.name
+
+    @property
+    def any_size(self) -> bool:
+        """Yes: each frame is letterboxed for the palm detector and cropped per hand."""
+        return True
 
     @property
     def variants(self) -> list[str]:
@@ -164,7 +170,8 @@ class HandStages:
         self.compile_ms = compile_ms
         self._palm = palm_model.create_infer_request()
         # Up to max_hands palm ROIs plus the hands still tracked can be read in one frame.
-        self._lm = [lm_model.create_infer_request() for _ in range(2 * max_hands)]
+        # (a search reads its candidates in chunks of as many).
+        self._lm = [lm_model.create_infer_request() for _ in range(max(2, 2 * max_hands))]
         self._anchors = palm.ssd_anchors()
         self._palm_scores = int(np.argmin([o.get_partial_shape()[-1].get_length()
                                            for o in palm_model.outputs]))
@@ -181,23 +188,26 @@ class HandStages:
         self._palm.infer({0: palm.detector_input(image, m)[None]})
         scores = self._palm.get_output_tensor(self._palm_scores).data
         boxes = self._palm.get_output_tensor(1 - self._palm_scores).data
-        found = palm.palms(boxes, scores, self._anchors, m)
-        self.ms["palm"] = (time.perf_counter() - t0) * 1000
+        found = palm.palms(boxes, scores, self._anchors, m, WEAK_PALM)
+        self.ms["palm"] += (time.perf_counter() - t0) * 1000
         return found
 
     def _read(self, image: np.ndarray, rois: list[roi.Roi]) -> list[Reading]:
+        """The landmark model on each ROI, as many at once as there are requests."""
         t0 = time.perf_counter()
-        reqs = self._lm[:len(rois)]
-        for req, r in zip(reqs, rois, strict=True):
-            req.start_async({0: roi.crop(image, r, LANDMARK_SIZE)[None]})
         out = []
-        for req, r in zip(reqs, rois, strict=True):
-            req.wait()
-            pts = req.get_output_tensor(0).data.reshape(21, 3)
-            presence = float(req.get_output_tensor(1).data.reshape(-1)[0])
-            left = float(req.get_output_tensor(2).data.reshape(-1)[0])
-            out.append(Reading(roi.project(pts, r, LANDMARK_SIZE), presence, left, r))
-        self.ms["landmarks"] = (time.perf_counter() - t0) * 1000
+        for at in range(0, len(rois), len(self._lm)):
+            chunk = rois[at:at + len(self._lm)]
+            reqs = self._lm[:len(chunk)]
+            for req, r in zip(reqs, chunk, strict=True):
+                req.start_async({0: roi.crop(image, r, LANDMARK_SIZE)[None]})
+            for req, r in zip(reqs, chunk, strict=True):
+                req.wait()
+                pts = req.get_output_tensor(0).data.reshape(21, 3)
+                presence = float(req.get_output_tensor(1).data.reshape(-1)[0])
+                left = float(req.get_output_tensor(2).data.reshape(-1)[0])
+                out.append(Reading(roi.project(pts, r, LANDMARK_SIZE), presence, left, r))
+        self.ms["landmarks"] += (time.perf_counter() - t0) * 1000
         return out
 
     def perf_counts(self) -> list:

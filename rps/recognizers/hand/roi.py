@@ -75,6 +75,25 @@ def roi_from_landmarks(landmarks: np.ndarray) -> Roi:
     return transform(cx, cy, w, h, angle, TRACK_SCALE, TRACK_SHIFT)
 
 
+WHOLE = (1.0, 0.7)  # whole-frame search squares, of the frame's long side
+GRID = 0.45  # grid search squares, of the short side; they overlap by half
+
+
+def search_rois(w: int, h: int) -> list[Roi]:
+    """Upright squares where a hand the palm detector missed may be: the whole frame at two
+    sizes (a close-up that fills or leaves it), then a coarse grid of overlapping squares
+    about twice a far hand's size, centre first."""
+    long, side = max(w, h), GRID * min(w, h)
+    out = [Roi(w / 2, h / 2, k * long, 0.0) for k in WHOLE]
+    grid = []
+    for cy in np.linspace(side / 2, h - side / 2, max(2, math.ceil((h - side) / (side / 2)) + 1)):
+        for cx in np.linspace(side / 2, w - side / 2,
+                              max(2, math.ceil((w - side) / (side / 2)) + 1)):
+            grid.append(Roi(float(cx), float(cy), side, 0.0))
+    grid.sort(key=lambda r: (r.cx - w / 2) ** 2 + (r.cy - h / 2) ** 2)
+    return out + grid
+
+
 def crop_to_frame(roi: Roi, out: int) -> np.ndarray:
     """2x3 affine from crop pixels (0..out) to frame pixels."""
     c, s = math.cos(roi.angle), math.sin(roi.angle)

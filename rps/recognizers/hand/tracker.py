@@ -1,5 +1,17 @@
-"""MediaPipe's hand tracking loop: the next frame's ROI comes from this frame's landmarks,
-and palm detection runs again only while fewer hands are tracked than asked for.
+"""MediaPipe's hand tracking loop, plus a search for the hands its palm detector misses.
+
+The next frame's ROI comes from this frame's landmarks, and palm detection runs only while
+fewer hands are tracked than asked for, or when a tracked hand is lost (then in the same
+frame, so tracking never loses a hand that detection alone would find).
+
+When the palm detector finds nothing (a fist filling the frame, a dim grey camera, a far
+hand), the landmark model itself is asked: its hand flag is a strong hand / no-hand test.
+Candidate ROIs (weak palm detections, where the last hand was, the whole frame, a coarse
+grid; ``roi.search_rois``) are read and a hand is accepted only when the flag is at least
+``CONFIRM``; it is then re-read on the ROI its own landmarks give, so it is upright and
+centred before it is classified, and tracked as usual. A still image tries every
+candidate; a stream tries where the hand was (for ``LINGER`` frames after it was last
+seen) and ``per_frame`` others a frame in rotation, so no frame costs much.
 
 Kept free of OpenVINO: it is given the detector and the landmark reader as callables, so
 the loop is tested on its own and the recognizer decides how the models run.
@@ -12,11 +24,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rps.recognizers.hand.palm import Palm, iou
-from rps.recognizers.hand.roi import Roi, roi_from_landmarks, roi_from_palm
+from rps.recognizers.hand.palm import MIN_SCORE, Palm, iou
+from rps.recognizers.hand.roi import Roi, roi_from_landmarks, roi_from_palm, search_rois
 
 PRESENCE = 0.5  # the landmark model's hand flag (the solution's min_tracking_confidence)
+CONFIRM = 0.9  # the flag a searched candidate needs: empty crops score ~0, hands 0.97+
 SAME_HAND_IOU = 0.5  # AssociationNormRectCalculator's min_similarity_threshold
+PER_FRAME = 3  # search candidates read per frame of a stream with no hand in view
+SETTLE = 0.8  # IoU of the ROI a hand was read in and the one its landmarks give: below, it moved
+LINGER = 15  # frames after the last hand during which a stream searches where it was
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,31 +57,111 @@ def associate(palm_rois: list[Roi], tracked: list[Roi]) -> list[Roi]:
     return out
 
 
+def _moved(hand: Reading) -> bool:
+    """The hand moved away from the ROI it was read in (a stale ROI reads a shifted pose)."""
+    return iou(hand.roi.box(), roi_from_landmarks(hand.landmarks).box()[None])[0] < SETTLE
+
+
+def _new_hands(hands: list[Reading], others: list[Reading]) -> list[Reading]:
+    """``others`` that are not one of ``hands``."""
+    return [o for o in others if _new(hands, [roi_from_landmarks(o.landmarks)])]
+
+
+def _new(hands: list[Reading], rois: list[Roi]) -> list[Roi]:
+    """The ROIs that overlap none of the hands already read."""
+    if not hands:
+        return rois
+    have = np.stack([roi_from_landmarks(h.landmarks).box() for h in hands])
+    return [r for r in rois if iou(r.box(), have).max() <= SAME_HAND_IOU]
+
+
 class HandTracker:
     """Reads up to ``max_hands`` hands per frame, reusing last frame's ROIs when it can."""
 
     def __init__(self, detect: Callable[[np.ndarray], list[Palm]],
                  read: Callable[[np.ndarray, list[Roi]], list[Reading]], max_hands: int = 1,
-                 presence: float = PRESENCE, track: bool = True):
+                 presence: float = PRESENCE, track: bool = True, search: bool = True,
+                 per_frame: int = PER_FRAME):
         self.detect = detect
         self.read = read
         self.max_hands = max_hands
         self.presence = presence
         self.track = track
+        self.search = search
+        self.per_frame = per_frame
         self.tracked: list[Roi] = []
         self.palm_ran = False  # on the last frame
+        self.searched = 0  # search candidates read on the last frame
+        self._last: list[Roi] = []  # where the hands were when last seen
+        self._since_hand = LINGER  # frames since a hand was last seen
+        self._turn = 0  # the next search candidate in rotation
 
     def reset(self) -> None:
-        self.tracked = []
+        self.tracked, self._last, self._since_hand = [], [], LINGER
 
     def __call__(self, image: np.ndarray) -> list[Reading]:
         rois = list(self.tracked) if self.track else []
-        self.palm_ran = len(rois) < self.max_hands
+        self.palm_ran, self.searched = len(rois) < self.max_hands, 0
+        weak: list[Roi] = []
         if self.palm_ran:
-            found = [roi_from_palm(p.box, p.keypoints) for p in self.detect(image)]
-            rois = associate(found[:self.max_hands], rois)
-        hands = [r for r in self.read(image, rois) if r.presence > self.presence] if rois else []
+            rois, weak = self._palms(image, rois)
+        read = self._keep(self.read(image, rois), self.presence) if rois else []
+        hands = [h for h in read if not _moved(h)]
+        moved = [h for h in read if _moved(h)]
+        if len(hands) < self.max_hands and not self.palm_ran:  # a tracked hand lost or moved
+            self.palm_ran = True
+            found, weak = self._palms(image, [])
+            found = _new(hands, found)
+            hands += self._keep(self.read(image, found), self.presence) if found else []
+        moved = _new_hands(hands, moved)
+        if moved and len(hands) < self.max_hands:  # the detector missed a moved hand
+            again = self.read(image, [roi_from_landmarks(h.landmarks) for h in moved])
+            hands += [b if b.presence > self.presence else a
+                      for a, b in zip(moved, again, strict=True)]
+        if len(hands) < self.max_hands and self.search:
+            hands += self._search(image, hands, weak)
         hands.sort(key=lambda r: -r.presence)
         hands = hands[:self.max_hands]
         self.tracked = associate([], [roi_from_landmarks(r.landmarks) for r in hands])
+        if hands:
+            self._last, self._since_hand = [h.roi for h in hands], 0
+        else:
+            self._since_hand += 1
         return hands
+
+    def _palms(self, image: np.ndarray, tracked: list[Roi]) -> tuple[list[Roi], list[Roi]]:
+        """ROIs of the sure palms (associated with the tracked ones) and of the weak ones."""
+        palms = self.detect(image)
+        sure = [roi_from_palm(p.box, p.keypoints) for p in palms if p.score >= MIN_SCORE]
+        weak = [roi_from_palm(p.box, p.keypoints) for p in palms if p.score < MIN_SCORE]
+        return associate(sure[:self.max_hands], tracked), weak
+
+    def _keep(self, readings: list[Reading], gate: float) -> list[Reading]:
+        return [r for r in readings if r.presence > gate]
+
+    def _search(self, image: np.ndarray, hands: list[Reading], weak: list[Roi]
+                ) -> list[Reading]:
+        """Hands the palm detector missed, confirmed by the landmark model's flag."""
+        h, w = image.shape[:2]
+        grid = search_rois(w, h)
+        if self.track:  # a stream: where the hand just was, and a few others in rotation
+            last = [Roi(r.cx, r.cy, r.size * 1.5, 0.0) for r in self._last] \
+                if self._since_hand < LINGER else []
+            picks = [grid[(self._turn + i) % len(grid)] for i in range(self.per_frame)]
+            self._turn = (self._turn + self.per_frame) % len(grid)
+            candidates = weak + last + picks
+        else:  # a still image: everywhere
+            candidates = weak + grid
+        candidates = _new(hands, candidates)
+        self.searched = len(candidates)
+        found = self._keep(self.read(image, candidates), CONFIRM) if candidates else []
+        found.sort(key=lambda r: -r.presence)
+        out: list[Reading] = []
+        for r in found:  # one hand per place, best flag first
+            if len(hands) + len(out) < self.max_hands and \
+                    _new(hands + out, [roi_from_landmarks(r.landmarks)]):
+                out.append(r)
+        if not out:
+            return []
+        refined = self.read(image, [roi_from_landmarks(r.landmarks) for r in out])
+        return [b if b.presence >= CONFIRM else a for a, b in zip(out, refined, strict=True)]

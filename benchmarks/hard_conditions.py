@@ -1,0 +1,227 @@
+"""Accuracy of the hand recognizer per hard condition: deterministic variants of real frames
+(greyscale, dim, low contrast, close-up, far, motion blur, heavy JPEG) read through the
+game's own code (`rps eval`'s reader: engine, recognizer, tracking), stills and streams.
+
+Sources, none of them fitted to: rps-real-dev (measured only), the held-out sessions of
+real-more (``dataset.held_out_session``) and held-out rps-cv-real hands composited onto
+generated rooms. Empty scenes: rps-real-dev's empty wall and generated rooms. Close-up and
+far frames are cut from where the clean frame's hand is (frames with no hand found there are
+skipped and counted). The last line is ``worst_condition X.XXXX``: the lowest rock / paper /
+scissors accuracy of any condition, stills.
+
+    python benchmarks/hard_conditions.py [--per-class 40] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import zlib
+from pathlib import Path
+
+import cv2
+import numpy as np
+import openvino as ov
+
+from rps.inference.core import make_core
+from rps.modeltools import synth
+from rps.modeltools.dataset import held_out_real, held_out_session, scan
+from rps.modeltools.eval_folder import natural, read_streams
+from rps.recognizers import load_recognizer
+from rps.types import CLASSES
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+MORE = ("subhih-webcam", "epsrc-fingers", "far-emrecandir9", "sign-digits")
+CONDITIONS = ("clean", "grey", "dim", "low_contrast", "close_up", "far", "motion_blur", "jpeg")
+THROWS = ("rock", "paper", "scissors")
+OUT_WH = (640, 480)  # close-up and far frames, a webcam's size
+
+
+def rng_for(key: str, condition: str) -> np.random.Generator:
+    return np.random.default_rng(zlib.crc32(f"{key}|{condition}".encode()))
+
+
+def grey(img: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+
+
+def dim(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """-1.5 EV in linear light, then shot and read noise as a small sensor adds them."""
+    lin = (img.astype(np.float32) / 255) ** 2.2 * 2 ** -1.5
+    lin += rng.normal(0, 1, lin.shape).astype(np.float32) * np.sqrt(lin * 0.002 + 0.0001)
+    return (np.clip(lin, 0, 1) ** (1 / 2.2) * 255).astype(np.uint8)
+
+
+def low_contrast(img: np.ndarray) -> np.ndarray:
+    f = img.astype(np.float32)
+    return np.clip(f.mean() + (f - f.mean()) * 0.35, 0, 255).astype(np.uint8)
+
+
+def motion_blur(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    n = max(5, int(0.03 * max(img.shape[:2])) | 1)  # a hand moving ~3% of the frame
+    k = np.zeros((n, n), np.float32)
+    k[n // 2] = 1.0
+    k = cv2.warpAffine(k, cv2.getRotationMatrix2D((n / 2 - 0.5, n / 2 - 0.5),
+                                                  rng.uniform(0, 180), 1.0), (n, n))
+    return cv2.filter2D(img, -1, k / k.sum())
+
+
+def jpeg(img: np.ndarray) -> np.ndarray:
+    return cv2.imdecode(cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 8])[1], 1)
+
+
+def close_up(img: np.ndarray, lm: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The hand's larger extent fills 80-100% of the frame's short side, and the frame's
+    edge on the wrist's side cuts the wrist off (as an arm entering the view is)."""
+    lo, hi = lm[:, :2].min(0), lm[:, :2].max(0)
+    short = (hi - lo).max() / rng.uniform(0.8, 1.0)
+    w, h = short * OUT_WH[0] / OUT_WH[1], short
+    centre = (lo + hi) / 2
+    out_dir = lm[0, :2] - centre  # towards the wrist
+    out_dir /= np.linalg.norm(out_dir) + 1e-9
+    half = np.array([w, h]) / 2
+    # Shift so the wrist lies 5-15% of the short side beyond the edge it points to.
+    axis = int(np.argmax(np.abs(out_dir)))
+    sgn = float(np.sign(out_dir[axis]) or 1.0)
+    centre[axis] = lm[0, axis] - sgn * (rng.uniform(0.05, 0.15) * short + half[axis])
+    m = np.array([[OUT_WH[1] / h, 0, 0], [0, OUT_WH[1] / h, 0]], np.float64)
+    m[:, 2] = np.array(OUT_WH) / 2 - m[:, :2] @ centre
+    return cv2.warpAffine(img, m, OUT_WH, flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_REPLICATE)
+
+
+def far(img: np.ndarray, lm: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The frame shrunk until the hand is 7-12% of the short side, feathered into a
+    generated room at a random place."""
+    extent = (lm[:, :2].max(0) - lm[:, :2].min(0)).max()
+    k = rng.uniform(0.07, 0.12) * OUT_WH[1] / extent
+    small = cv2.resize(img, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
+    room = np.clip(synth.room(rng, OUT_WH[1], OUT_WH[0]), 0, 255).astype(np.float32)
+    sh, sw = small.shape[:2]
+    if sh >= OUT_WH[1] or sw >= OUT_WH[0]:
+        small = small[:OUT_WH[1] - 2, :OUT_WH[0] - 2]
+        sh, sw = small.shape[:2]
+    y, x = int(rng.integers(0, OUT_WH[1] - sh)), int(rng.integers(0, OUT_WH[0] - sw))
+    a = np.zeros(small.shape[:2], np.float32)
+    pad = max(1, min(sh, sw) // 10)
+    a[pad:-pad or None, pad:-pad or None] = 1
+    a = cv2.GaussianBlur(a, (0, 0), pad / 2 + 0.5)[..., None]
+    room[y:y + sh, x:x + sw] = small * a + room[y:y + sh, x:x + sw] * (1 - a)
+    return room.astype(np.uint8)
+
+
+def variant(condition: str, img: np.ndarray, lm: np.ndarray | None, key: str
+            ) -> np.ndarray | None:
+    rng = rng_for(key, condition)
+    if condition in ("close_up", "far"):
+        if lm is None:
+            return None
+        return close_up(img, lm, rng) if condition == "close_up" else far(img, lm, rng)
+    return {"clean": lambda: img, "grey": lambda: grey(img), "dim": lambda: dim(img, rng),
+            "low_contrast": lambda: low_contrast(img), "jpeg": lambda: jpeg(img),
+            "motion_blur": lambda: motion_blur(img, rng)}[condition]()
+
+
+def spread(items: list, n: int) -> list:
+    """``n`` items spread evenly over the list (deterministic)."""
+    return items if len(items) <= n else [items[int(i)] for i in
+                                          np.linspace(0, len(items) - 1, n)]
+
+
+def sources(per_class: int, seed: int = 0) -> dict[str, list[tuple[str, str, np.ndarray]]]:
+    """Per source: (class, key, BGR frame) in natural order, ``per_class`` a class."""
+    out: dict[str, list] = {}
+
+    def add(name: str, samples: list) -> None:
+        rows = []
+        for c in CLASSES:
+            for s in spread(natural([s for s in samples if s.label == c]), per_class):
+                rows.append((c, str(s.path), cv2.imread(str(s.path))))
+        out[name] = rows
+
+    add("rps-real-dev", scan(DATA / "rps-real-dev"))
+    for name in MORE:
+        add(name, [s for s in scan(DATA / "real-more" / name) if held_out_session(s.path)])
+    rng = np.random.default_rng(seed)
+    real = [s for s in scan(DATA / "rps-cv-real") if held_out_real(s.path)]
+    rows = []
+    for c in THROWS:
+        for s in spread([s for s in real if s.label == c], per_class):
+            hand, alpha = synth.green_mask(cv2.rotate(cv2.imread(str(s.path)),
+                                                      cv2.ROTATE_90_CLOCKWISE))
+            bg = np.clip(synth.room(rng, 480, 640), 0, 255).astype(np.uint8)
+            rows.append((c, f"{s.path}|composite", synth.place_hand(bg, hand, alpha, rng)))
+    for i in range(per_class):  # empty generated rooms
+        bg = np.clip(synth.room(rng, 480, 640), 0, 255).astype(np.uint8)
+        rows.append(("none", f"room{i}", synth.webcam_look(bg, rng)))
+    out["rps-cv-real-composites"] = rows
+    return out
+
+
+def clean_landmarks(frames: list[tuple[str, str, np.ndarray]]) -> list[np.ndarray | None]:
+    """Where the hand is in each clean frame (the shipped stages, FP32, stills)."""
+    stages = load_recognizer("hand", track=False).stages(ov.Core())
+    return [(h[0].landmarks if (h := stages(img)) else None) if c != "none" else None
+            for c, _, img in frames]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--per-class", type=int, default=40, help="frames per class and source")
+    ap.add_argument("--precision", "-p", default=None, help="default: the recognizer's own")
+    ap.add_argument("--model", type=Path, help="hand classifier folder (default: shipped)")
+    ap.add_argument("--conditions", nargs="+", choices=CONDITIONS, default=list(CONDITIONS))
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+    src = sources(args.per_class)
+    lms = {name: clean_landmarks(rows) for name, rows in src.items()}
+    core = make_core(None)
+    report: dict = {}
+    for condition in args.conditions:
+        for mode in ("stills", "stream"):
+            reader = load_recognizer("hand", args.model, track=mode == "stream")
+            precision = args.precision or reader.default_precision
+            truth, got, skipped = [], [], 0
+            for name, rows in src.items():
+                streams: dict[str, list] = {}
+                for (c, key, img), lm in zip(rows, lms[name], strict=True):
+                    v = variant(condition, img, lm, key) if c != "none" or condition not in (
+                        "close_up", "far") else variant_empty(condition, img, key)
+                    if v is None:
+                        skipped += 1
+                        continue
+                    streams.setdefault(c, []).append((c, v))
+                t, g, _ = read_streams(reader, list(streams.values()), mode == "stream",
+                                       "CPU", precision, core)
+                truth += t
+                got += g
+            report[f"{condition}/{mode}"] = row = per_class(truth, got, skipped)
+            print(f"{condition:<13} {mode:<7} " + "  ".join(
+                f"{c} {row[c]:.1%}" for c in CLASSES if c in row) +
+                f"  (n={len(truth)}, skipped {skipped})", flush=True)
+    worst = min(min(report[f"{c}/stills"][t] for t in THROWS if t in report[f"{c}/stills"])
+                for c in args.conditions)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"worst_condition {worst:.4f}")
+
+
+def variant_empty(condition: str, img: np.ndarray, key: str) -> np.ndarray:
+    """Close-up and far have no hand to frame in an empty scene: the scene is rescaled to
+    the webcam size (close-up: its centre enlarged 1.5x)."""
+    if condition == "close_up":
+        h, w = img.shape[:2]
+        img = img[h // 6:h - h // 6, w // 6:w - w // 6]
+    return cv2.resize(img, OUT_WH, interpolation=cv2.INTER_LINEAR)
+
+
+def per_class(truth: list[int], got: list[int], skipped: int) -> dict:
+    t, g = np.array(truth), np.array(got)
+    row = {c: float((g[t == i] == i).mean()) for i, c in enumerate(CLASSES) if (t == i).any()}
+    row.update(n=int(t.size), skipped=skipped)
+    return row
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,178 @@
+"""Finding the hands the palm detector misses: candidate ROIs confirmed by the landmark
+model's hand flag, bounded per frame in a stream; tracking re-detects a hand that moved;
+`rps eval --stream` carries tracking from frame to frame."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import openvino as ov
+import pytest
+
+from rps.modeltools.eval_folder import eval_folder
+from rps.recognizers import load_recognizer
+from rps.recognizers.hand import tracker as tracker_mod
+from rps.recognizers.hand.palm import Palm
+from rps.recognizers.hand.roi import Roi, search_rois
+from rps.recognizers.hand.tracker import CONFIRM, PER_FRAME, HandTracker, Reading
+
+REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real-hands"
+CGI = Path(__file__).resolve().parents[1] / "fixtures" / "rps-cgi"
+
+
+def _hand_at(cx: float, cy: float, size: float = 100.0) -> np.ndarray:
+    """21 landmarks of an upright open hand centred near (cx, cy), frame pixels."""
+    rng = np.random.default_rng(0)
+    pts = rng.uniform(-0.5, 0.5, (21, 2)) * size
+    pts[0] = [0, 0.5 * size]  # wrist below
+    pts[9] = [0, -0.1 * size]  # middle finger base above it
+    return np.concatenate([pts + np.array([cx, cy]), np.zeros((21, 1))], 1)
+
+
+class FakeModels:
+    """A detector and a landmark reader with scripted answers; counts what was read."""
+
+    def __init__(self, presence: float = 0.0, at: tuple[float, float] = (320, 240),
+                 palms: list[Palm] | None = None):
+        self.presence, self.at, self.palms = presence, at, palms or []
+        self.reads: list[list[Roi]] = []
+
+    def detect(self, image: np.ndarray) -> list[Palm]:
+        return list(self.palms)
+
+    def read(self, image: np.ndarray, rois: list[Roi]) -> list[Reading]:
+        self.reads.append(list(rois))
+        return [Reading(_hand_at(*self.at), self.presence, 0.0, r) for r in rois]
+
+
+IMAGE = np.zeros((480, 640, 3), np.uint8)
+
+
+@pytest.mark.parametrize("presence, found", [(0.7, 0), (CONFIRM + 0.05, 1)])
+def test_a_searched_candidate_needs_the_confirm_flag(presence, found):
+    fake = FakeModels(presence)
+    t = HandTracker(fake.detect, fake.read, track=False)
+    hands = t(IMAGE)
+    assert len(hands) == found  # 0.7 passes a tracked hand's gate (0.5), not a search's
+    assert t.searched == len(search_rois(640, 480))  # a still tries every candidate
+    if found:  # re-read on the ROI its own landmarks give before it is classified
+        assert len(fake.reads) == 2 and len(fake.reads[-1]) == 1
+        assert fake.reads[-1][0] == hands[0].roi
+
+
+def test_without_search_the_single_pass_reads_nothing():
+    fake = FakeModels(1.0)
+    t = HandTracker(fake.detect, fake.read, track=False, search=False)
+    assert t(IMAGE) == [] and fake.reads == []
+
+
+def test_a_quiet_stream_reads_a_few_candidates_a_frame_in_rotation():
+    fake = FakeModels(0.0)
+    t = HandTracker(fake.detect, fake.read, track=True)
+    grid = search_rois(640, 480)
+    seen = []
+    for _ in range(len(grid)):
+        assert t(IMAGE) == []
+        assert t.searched <= len(grid)
+        seen.append(fake.reads[-1])
+    quiet = seen[tracker_mod.LINGER:]  # after the last hand has been gone a while
+    assert quiet and all(len(r) == PER_FRAME for r in seen)
+    assert len({r.box().tobytes() for rois in quiet for r in rois}) > PER_FRAME  # rotates
+
+
+def test_a_hand_just_lost_is_searched_where_it_was():
+    fake = FakeModels(1.0, at=(100, 100))
+    t = HandTracker(fake.detect, fake.read, track=True)
+    t._last, t._since_hand = [Roi(100, 100, 80, 0.0)], 0  # a hand was seen on the last frame
+    fake.presence = 0.0
+    t(IMAGE)
+    assert t.searched == PER_FRAME + 1
+    assert fake.reads[0][0] == Roi(100, 100, 120, 0.0)  # its place, enlarged, first
+
+
+def test_a_tracked_hand_that_moved_is_detected_again_in_the_same_frame():
+    palm = Palm(0.9, np.array([280, 200, 360, 280.0]), np.array(
+        [[320, 280], [0, 0], [320, 200], [0, 0], [0, 0], [0, 0], [0, 0.0]]))
+    fake = FakeModels(1.0, at=(320, 240), palms=[palm])
+    t = HandTracker(fake.detect, fake.read, track=True, search=False)
+    assert t(IMAGE) and t.palm_ran
+    assert t(IMAGE) and not t.palm_ran  # steady: tracked, no detection
+    fake.at = (500, 380)  # the hand jumped: its landmarks leave the tracked ROI
+    t(IMAGE)
+    assert t.palm_ran  # detection ran in this same frame
+
+
+# ---- the real stages --------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def stages():
+    return load_recognizer("hand", track=False).stages(ov.Core())
+
+
+def _read(stages, image: np.ndarray, search: bool) -> list[Reading]:
+    stages.tracker.search = search
+    try:
+        return stages(image)
+    finally:
+        stages.tracker.search = True
+
+
+def test_search_finds_a_close_up_the_palm_detector_misses(stages):
+    close = cv2.imread(str(REAL / "closeup-3f_5_pic00021_597_104.jpg"))  # fills the frame
+    assert _read(stages, close, search=False) == []
+    hands = _read(stages, close, search=True)
+    assert len(hands) == 1 and hands[0].presence >= CONFIRM
+    lo, hi = hands[0].landmarks[:, :2].min(0), hands[0].landmarks[:, :2].max(0)
+    assert (hi - lo).max() > 0.4 * min(close.shape[:2])  # spread over the close-up
+
+
+def test_search_finds_a_small_far_hand_the_palm_detector_misses(stages):
+    hand = cv2.imread(str(REAL / "hand-1f_2_pic00391_169_180.jpg"))
+    frame = np.full((480, 640, 3), 90, np.uint8)
+    frame[300:410, 420:530] = cv2.resize(hand, (110, 110))  # 23% of the short side
+    assert _read(stages, frame, search=False) == []
+    hands = _read(stages, frame, search=True)
+    assert len(hands) == 1
+    x, y = hands[0].landmarks[:, :2].mean(0)
+    assert 400 < x < 550 and 280 < y < 430  # on the pasted hand
+
+
+def test_the_confirmation_gate_rejects_what_is_not_a_hand(stages):
+    rng = np.random.default_rng(1)
+    scenes = [np.full((480, 640, 3), 90, np.uint8),
+              rng.integers(0, 256, (480, 640, 3), dtype=np.uint8)]
+    skin = np.full((480, 640, 3), (60, 80, 70), np.uint8)
+    cv2.ellipse(skin, (320, 240), (150, 200), 0, 0, 360, (120, 150, 200), -1)  # a face-ish
+    scenes.append(cv2.GaussianBlur(skin, (0, 0), 9))
+    for scene in scenes:
+        assert _read(stages, scene, search=True) == []
+        assert stages.tracker.searched >= len(search_rois(640, 480))  # it did look
+
+
+# ---- rps eval --stream ------------------------------------------------------------------
+def test_eval_stream_carries_tracking_from_frame_to_frame(tmp_path, monkeypatch):
+    folder = tmp_path / "set" / "paper"
+    folder.mkdir(parents=True)
+    hand = cv2.imread(str(sorted((CGI / "paper").glob("*.jpg"))[0]))
+    for i in range(4):  # one paper held still, four frames
+        img = np.full((480, 640, 3), 90, np.uint8)
+        img[120:380, 300:560] = cv2.resize(hand, (260, 260))
+        cv2.imwrite(str(folder / f"f{i}.png"), img)
+    ran: list[bool] = []
+    call = HandTracker.__call__
+
+    def spy(self, image):
+        out = call(self, image)
+        ran.append(self.palm_ran)
+        return out
+
+    monkeypatch.setattr(HandTracker, "__call__", spy)
+    out = tmp_path / "r.json"
+    r = eval_folder(tmp_path / "set", stream=True, json_out=out, quiet=True)
+    assert ran == [True, False, False, False]  # detected once, then tracked
+    assert json.loads(out.read_text())["mode"] == "stream" and r["per_class"]["paper"] == 1.0
+    ran.clear()
+    assert eval_folder(tmp_path / "set", quiet=True)["mode"] == "stills"
+    assert ran == [True] * 4  # each still alone
