@@ -17,13 +17,14 @@ RECOGNIZERS = ("hand", "cnn")  # the first reads real webcams best (README, Resu
 
 
 def load_recognizer(kind: str = "hand", model: str | Path | None = None, *, max_hands: int = 1,
-                    track: bool = True) -> RecognizerModel:
+                    track: bool = True, realtime: bool = True) -> RecognizerModel:
     """The recognizer a command asked for, with its model folder (default: the shipped one).
-    ``track=False`` reads every frame as a still image (evaluating a folder)."""
+    ``track=False`` reads every frame as a still image (evaluating a folder);
+    ``realtime=False`` lets a stream search every frame fully (no frame budget)."""
     if kind == "hand":
         from rps.recognizers.hand.recognizer import load_hand
 
-        return load_hand(model, max_hands=max_hands, track=track)
+        return load_hand(model, max_hands=max_hands, track=track, realtime=realtime)
     if kind == "cnn":
         from rps.recognizers.cnn import load_cnn
 

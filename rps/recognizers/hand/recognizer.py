@@ -56,6 +56,7 @@ class HandModel:
     landmarks: ModelFiles
     max_hands: int = 1
     track: bool = True  # False: every frame is a still image (rps eval)
+    realtime: bool = True  # False: a stream's search is never spread over frames (rps eval)
 
     @property
     def root(self) -> Path:
@@ -90,7 +91,7 @@ class HandModel:
                              f"stage (has: {', '.join(self.variants) or 'none'})")
         config = compile_config(core, device, precision, settings.hint, settings.perf_counters)
         stages = compile_stages(core, self.palm, self.landmarks, device, precision, config,
-                                self.max_hands, self.track)
+                                self.max_hands, self.track, self.realtime)
         cls_precision = precision if precision in self.files.variants else "FP32"
         cls_ir = read_classifier(core, self.files, cls_precision)
         cls_ir.reshape({cls_ir.input(0): ov.PartialShape([1, features.SIZE])})
@@ -104,19 +105,19 @@ class HandModel:
         """The palm and landmark stages alone, no classifier (tools that read landmarks)."""
         return compile_stages(core, self.palm, self.landmarks, device, precision,
                               compile_config(core, device, precision), self.max_hands,
-                              self.track)
+                              self.track, self.realtime)
 
 
 def compile_stages(core: ov.Core, palm_files: ModelFiles, lm_files: ModelFiles, device: str,
-                   precision: str, config: dict, max_hands: int = 1, track: bool = True
-                   ) -> HandStages:
+                   precision: str, config: dict, max_hands: int = 1, track: bool = True,
+                   realtime: bool = True                   ) -> HandStages:
     """Palm detector and landmark model compiled, with preprocessing embedded."""
     palm_ir = embed_unit_scaling(read_ir(core, palm_files.xml(precision)), palm.SIZE)
     lm_ir = embed_unit_scaling(read_ir(core, lm_files.xml(precision)), LANDMARK_SIZE)
     check_stages(palm_ir, lm_ir, palm_files.root)
     (p, t1), (lm, t2) = (compile_on(core, ir, device, precision, config)
                          for ir in (palm_ir, lm_ir))
-    return HandStages(p, lm, max_hands, track, t1 + t2)
+    return HandStages(p, lm, max_hands, track, t1 + t2, realtime)
 
 
 def check_stages(palm_ir: ov.Model, lm_ir: ov.Model, where: Path) -> None:
@@ -146,8 +147,8 @@ def read_classifier(core: ov.Core, files: ModelFiles, precision: str = "FP32") -
     return ir
 
 
-def load_hand(path: str | Path | None = None, max_hands: int = 1, track: bool = True
-              ) -> HandModel:
+def load_hand(path: str | Path | None = None, max_hands: int = 1, track: bool = True,
+              realtime: bool = True) -> HandModel:
     """A classifier folder and its stages: metadata ``stages`` is a folder with ``palm/`` and
     ``landmarks/``, relative to the classifier's folder or absolute (a personal model in the
     user data folder records the shipped stages' absolute path); missing, or not found
@@ -159,14 +160,16 @@ def load_hand(path: str | Path | None = None, max_hands: int = 1, track: bool = 
     if not ((base / "palm").is_dir() and (base / "landmarks").is_dir()):
         base = DEFAULT_STAGES
     return HandModel(files, load_model_files(base / "palm", need_labels=False),
-                     load_model_files(base / "landmarks", need_labels=False), max_hands, track)
+                     load_model_files(base / "landmarks", need_labels=False), max_hands, track,
+                     realtime)
 
 
 class HandStages:
     """Palm detection (when tracking lost a hand) -> ROI -> landmarks, timed per stage."""
 
     def __init__(self, palm_model: ov.CompiledModel, lm_model: ov.CompiledModel,
-                 max_hands: int = 1, track: bool = True, compile_ms: float = 0.0):
+                 max_hands: int = 1, track: bool = True, compile_ms: float = 0.0,
+                 realtime: bool = True):
         self.compile_ms = compile_ms
         self._palm = palm_model.create_infer_request()
         # Up to max_hands palm ROIs plus the hands still tracked can be read in one frame.
@@ -175,16 +178,20 @@ class HandStages:
         self._anchors = palm.ssd_anchors()
         self._palm_scores = int(np.argmin([o.get_partial_shape()[-1].get_length()
                                            for o in palm_model.outputs]))
-        self.tracker = HandTracker(self._detect, self._read, max_hands, track=track)
+        self.tracker = HandTracker(self._detect, self._read, max_hands, track=track,
+                                   realtime=realtime)
         self.ms: dict[str, float] = {}
 
     def __call__(self, image: np.ndarray) -> list[Reading]:
         self.ms = {"palm": 0.0, "landmarks": 0.0}
         return self.tracker(image)
 
-    def _detect(self, image: np.ndarray) -> list[palm.Palm]:
+    def _detect(self, image: np.ndarray, tile: tuple[float, float, float, float] | None = None
+                ) -> list[palm.Palm]:
+        """Palms in the whole frame (letterboxed with a margin), or in one tile of it."""
         t0 = time.perf_counter()
-        m = palm.letterbox((image.shape[1], image.shape[0]), MARGIN)
+        m = palm.letterbox((image.shape[1], image.shape[0]), MARGIN) if tile is None else \
+            palm.zoom(tile)
         self._palm.infer({0: palm.detector_input(image, m)[None]})
         scores = self._palm.get_output_tensor(self._palm_scores).data
         boxes = self._palm.get_output_tensor(1 - self._palm_scores).data
