@@ -26,6 +26,7 @@ import openvino as ov
 from rps.inference.core import make_core
 from rps.modeltools import synth
 from rps.modeltools.dataset import held_out_real, held_out_session, scan
+from rps.modeltools.degrade import dim, grey, jpeg, low_contrast, motion_blur
 from rps.modeltools.eval_folder import natural, read_streams
 from rps.recognizers import load_recognizer
 from rps.types import CLASSES
@@ -40,35 +41,6 @@ OUT_WH = (640, 480)  # close-up and far frames, a webcam's size
 
 def rng_for(key: str, condition: str) -> np.random.Generator:
     return np.random.default_rng(zlib.crc32(f"{key}|{condition}".encode()))
-
-
-def grey(img: np.ndarray) -> np.ndarray:
-    return cv2.cvtColor(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
-
-
-def dim(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """-1.5 EV in linear light, then shot and read noise as a small sensor adds them."""
-    lin = (img.astype(np.float32) / 255) ** 2.2 * 2 ** -1.5
-    lin += rng.normal(0, 1, lin.shape).astype(np.float32) * np.sqrt(lin * 0.002 + 0.0001)
-    return (np.clip(lin, 0, 1) ** (1 / 2.2) * 255).astype(np.uint8)
-
-
-def low_contrast(img: np.ndarray) -> np.ndarray:
-    f = img.astype(np.float32)
-    return np.clip(f.mean() + (f - f.mean()) * 0.35, 0, 255).astype(np.uint8)
-
-
-def motion_blur(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    n = max(5, int(0.03 * max(img.shape[:2])) | 1)  # a hand moving ~3% of the frame
-    k = np.zeros((n, n), np.float32)
-    k[n // 2] = 1.0
-    k = cv2.warpAffine(k, cv2.getRotationMatrix2D((n / 2 - 0.5, n / 2 - 0.5),
-                                                  rng.uniform(0, 180), 1.0), (n, n))
-    return cv2.filter2D(img, -1, k / k.sum())
-
-
-def jpeg(img: np.ndarray) -> np.ndarray:
-    return cv2.imdecode(cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 8])[1], 1)
 
 
 def close_up(img: np.ndarray, lm: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -12,6 +12,7 @@ finger taken, relative to its base, from a real folded (rock) or extended (paper
 from __future__ import annotations
 
 import hashlib
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from tqdm import tqdm
 
 from rps.errors import RpsError
 from rps.modeltools.dataset import Sample, scan
+from rps.modeltools.degrade import spoil
 from rps.recognizers.hand.features import FINGERS, batch, canonical
 from rps.recognizers.hand.recognizer import load_hand
 from rps.types import CLASSES
@@ -41,15 +43,21 @@ class HandSet:
     missed: int  # images where no hand was found
 
 
-def read_folder(root: Path, cache: Path | None = None, device: str = "CPU") -> HandSet:
-    """Every image's most confident hand, read as the game reads a still image. Cached by
-    folder listing and stage models, since reading thousands of images takes a minute."""
+READER = "search-2"  # what the cache of readings depends on besides files: the search
+
+
+def read_folder(root: Path, cache: Path | None = None, device: str = "CPU",
+                spoiled: bool = False) -> HandSet:
+    """Every image's most confident hand, read as the game reads a still image; with
+    ``spoiled`` from a randomly spoiled copy of each image (``degrade.spoil``, seeded by
+    its name). Cached by folder listing, stage models and READER, since reading thousands
+    of images takes minutes."""
     samples = scan(root)
     hand = load_hand(track=False)
     stamps = [f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in
               [s.path for s in samples] + [f.xml("FP32").with_suffix(".bin")
                                            for f in (hand.palm, hand.landmarks)]]
-    key = hashlib.sha256("\n".join(stamps).encode())
+    key = hashlib.sha256("\n".join([READER, str(spoiled), *stamps]).encode())
     npz = cache / f"{root.name}-{key.hexdigest()[:12]}.npz" if cache else None
     if npz is not None and npz.is_file():
         d = np.load(npz)
@@ -57,7 +65,7 @@ def read_folder(root: Path, cache: Path | None = None, device: str = "CPU") -> H
     stages = hand.stages(ov.Core(), device)
     lms, labels, paths, missed = [], [], [], 0
     for s in tqdm(samples, desc=f"landmarks {root.name}", unit="img", leave=False):
-        hands = _read(stages, s)
+        hands = _read(stages, s, spoiled)
         if not hands:
             missed += 1
             continue
@@ -74,8 +82,10 @@ def read_folder(root: Path, cache: Path | None = None, device: str = "CPU") -> H
     return out
 
 
-def _read(stages, sample: Sample):
+def _read(stages, sample: Sample, spoiled: bool = False):
     img = cv2.imread(str(sample.path))
+    if img is not None and spoiled:
+        img = spoil(img, np.random.default_rng(zlib.crc32(sample.path.name.encode())))
     return stages(img) if img is not None else []
 
 

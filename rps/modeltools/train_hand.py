@@ -46,6 +46,7 @@ class HandTrainConfig:
     real: Path | None
     out: Path
     more: tuple[Path, ...] = ()  # real-more sets: trained on, whole sessions held out
+    spoiled: bool = True  # also train on hands read from spoiled copies (degrade.spoil)
     epochs: int = 60
     copies: int = 4  # turned / jittered copies of each hand
     none_share: float = 0.3  # recombined `none` poses, as a share of the real hands
@@ -101,10 +102,15 @@ def _need_keras() -> None:
 
 def gather(cfg: HandTrainConfig) -> dict[str, tuple[HandSet, HandSet]]:
     """(train, held out) hands of each set, by the name its held-out part is reported as."""
-    sets = {"cgi_test_groups": split(read_folder(cfg.cgi, cfg.cache), cgi=True)}
-    for folder in ([cfg.real] if cfg.real is not None else []) + list(cfg.more):
-        name = "real_held_out" if folder == cfg.real else f"{folder.name}_held_out"
-        sets[name] = split(read_folder(folder, cfg.cache), cgi=False)
+    sets = {}
+    for folder in [cfg.cgi] + ([cfg.real] if cfg.real is not None else []) + list(cfg.more):
+        name = "cgi_test_groups" if folder == cfg.cgi else "real_held_out" \
+            if folder == cfg.real else f"{folder.name}_held_out"
+        train, test = split(read_folder(folder, cfg.cache), cgi=folder == cfg.cgi)
+        if cfg.spoiled:  # the spoiled readings of the training images only
+            train = join([train, split(read_folder(folder, cfg.cache, spoiled=True),
+                                       cgi=folder == cfg.cgi)[0]])
+        sets[name] = (train, test)
     return sets
 
 
