@@ -26,9 +26,9 @@ from pathlib import Path
 
 from rps.capture import open_source
 from rps.errors import RpsError, SourceError
-from rps.files import write_text
 from rps.pipeline import Pipeline
 from rps.types import LatencyStats, RecognizerModel
+from rps.userdata.files import write_text
 
 
 @dataclass

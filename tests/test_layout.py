@@ -11,18 +11,19 @@ PKG = Path(__file__).resolve().parent.parent / "rps"
 ALLOWED = {
     "types": set(),
     "errors": set(),
-    "files": set(),  # how a user's file is written: beside it, then renamed over it
+    "userdata": {"types", "errors"},  # the user's folders, atomic writes, markers
     "capture": {"types", "errors"},
-    "inference": {"types", "errors", "files"},
+    "inference": {"types", "errors", "userdata"},
     "recognizers": {"inference", "types", "errors"},
-    "game": {"types", "errors", "files"},
+    "game": {"types", "errors", "userdata"},
     "pipeline": {"capture", "inference", "types", "errors"},
-    "modeltools": {"recognizers", "inference", "capture", "game", "types", "errors", "files"},
+    "modeltools": {"recognizers", "inference", "capture", "game", "types", "errors",
+                   "userdata"},
     "app": {"modeltools", "pipeline", "game", "recognizers", "inference", "capture", "types",
-            "errors", "files"},
-    "bench": {"pipeline", "capture", "types", "errors", "files"},
+            "errors", "userdata"},
+    "bench": {"pipeline", "capture", "types", "errors", "userdata"},
     "cli": {"app", "bench", "modeltools", "recognizers", "inference", "capture", "errors",
-            "files"},
+            "userdata"},
 }
 
 

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from rps.files import write_bytes
 from rps.game import Duel
-from rps.game.history import user_data_dir
 from rps.recognizers.hand.recognizer import HandModel
+from rps.userdata import screenshots
+from rps.userdata.files import write_bytes
 
 if TYPE_CHECKING:
     from rps.app.window import App
@@ -88,7 +88,7 @@ class Commands:
             self.toast(f"Saved {self.screenshot().name}")
         except (OSError, pygame.error) as exc:  # a full or read-only disk: say so, play on
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            self.toast(f"Screenshot not saved to {user_data_dir() / 'screenshots'}: {why}", 5)
+            self.toast(f"Screenshot not saved to {screenshots()}: {why}", 5)
 
     def cmd_teach(self: App, _: int) -> None:
         if self.duel is not None:
@@ -114,7 +114,7 @@ class Commands:
     def screenshot(self) -> Path:
         """Encoded in memory, then written whole: a full disk leaves no empty file and no
         libpng message on stderr."""
-        folder = user_data_dir() / "screenshots"
+        folder = screenshots()
         path = folder / f"rps-{time.strftime('%Y%m%d-%H%M%S')}-{len(self.frame_ms)}.png"
         png = io.BytesIO()
         pygame.image.save(self.screen, png, "shot.png")

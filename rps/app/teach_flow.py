@@ -27,11 +27,11 @@ from rps.game.teach import TeachSession, landmark_descriptor
 from rps.modeltools.collect import Recorder, thumbnail
 from rps.modeltools.personalize import personalize
 from rps.modeltools.refit_hand import coverage_problem, hand_coverage, refit_hand
-from rps.modeltools.userdirs import personal_hand_model, personal_models
 from rps.pipeline import Pipeline
 from rps.recognizers.cnn import CnnModel, load_cnn
 from rps.recognizers.hand.recognizer import HandModel, load_hand
 from rps.types import Hand, Prediction, RecognizerModel
+from rps.userdata import personal_model
 
 
 class TeachFlow:
@@ -45,8 +45,8 @@ class TeachFlow:
         self.toast = toast
         self.shipped: RecognizerModel = pipe.model
         self.recorder = recorder or Recorder()
-        self.personal_dir = personal_dir or personal_models()  # the CNN's
-        self.personal_hand_dir = personal_hand_dir or personal_hand_model()
+        self.personal_dir = personal_dir or personal_model("personal")  # the CNN's
+        self.personal_hand_dir = personal_hand_dir or personal_model("personal-hand")
         self.settings = {"per_class": 30, "rate": 5.0, "countdown": 3.0}
         self.session: TeachSession | None = None
         self.offer_cnn = False  # the hand was missed too often: Y refits the CNN instead

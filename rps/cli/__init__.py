@@ -7,30 +7,25 @@ May import: anything in rps (it is the entry point); nothing imports it but ``__
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 from pathlib import Path
 
 from rps.cli.parser import PRECISION_CHOICES, build_parser
 from rps.errors import RpsError, check_writable, describe
-from rps.files import DISK_ERRNOS, clean_stale
 from rps.inference.modelfiles import SHARED
+from rps.userdata.files import DISK_ERRNOS, clean_stale
 
 
 def cache_dir(args: argparse.Namespace) -> Path | None:
-    """OpenVINO's model cache in the user cache folder (RPS_CACHE_DIR overrides)."""
+    """OpenVINO's model cache (``rps.userdata.cache_dir``), unless --no-cache; checked once,
+    so a cache that cannot be written is warned about once."""
     if getattr(args, "no_cache", False):
         return None
-    from rps.inference.core import usable_cache_dir  # checked once, so warned once
+    from rps.inference.core import usable_cache_dir
+    from rps.userdata import cache_dir as user_cache
 
-    env = os.environ.get("RPS_CACHE_DIR")
-    if env:
-        return usable_cache_dir(Path(env))
-    import platformdirs
-
-    return usable_cache_dir(Path(platformdirs.user_cache_dir("rps")) / "ov-cache")
-
+    return usable_cache_dir(user_cache())
 
 
 def confirm(question: str, yes: bool) -> bool:
@@ -45,12 +40,12 @@ def confirm(question: str, yes: bool) -> bool:
 
 def cmd_collect(args: argparse.Namespace) -> int:
     from rps.modeltools.collect import Recorder, collect
-    from rps.modeltools.userdirs import recording_folders
+    from rps.userdata import recording_folders
 
     recorder = Recorder(args.out)
     clean_stale(recording_folders(recorder.root))  # frames half-written by a killed run
     if args.clear:
-        from rps.modeltools.userdirs import clear_recording, recorded_frames
+        from rps.userdata.marks import clear_recording, recorded_frames
 
         frames = recorded_frames(recorder.root)
         if not frames:
@@ -75,10 +70,10 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 
 def cmd_personalize(args: argparse.Namespace) -> int:
-    from rps.modeltools.userdirs import default_recordings, personal_hand_model, personal_models
+    from rps.userdata import personal_model, recordings
 
-    data = args.data or default_recordings()
-    out = args.out or (personal_hand_model() if args.recognizer == "hand" else personal_models())
+    data = args.data or recordings()
+    out = args.out or personal_model("personal-hand" if args.recognizer == "hand" else "personal")
     clean_stale([out.parent])  # what a killed run left beside --out
     if args.recognizer == "hand":
         from rps.modeltools.refit_hand import personalize_hand
@@ -110,7 +105,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    from rps.modeltools.userdirs import check_model_out
+    from rps.userdata.marks import check_model_out
 
     check_model_out(args.out)
     clean_stale([args.out.parent])
@@ -186,7 +181,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def cmd_play(args: argparse.Namespace) -> int:
     from rps.app.play import play
-    from rps.modeltools.userdirs import user_folders
+    from rps.userdata import user_folders
 
     clean_stale(user_folders())
     return play(args, cache_dir(args))

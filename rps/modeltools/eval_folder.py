@@ -14,12 +14,12 @@ import cv2
 import numpy as np
 
 from rps.errors import RpsError
-from rps.files import write_text
 from rps.inference.core import make_core
 from rps.inference.engine import Engine
 from rps.modeltools.dataset import scan
 from rps.recognizers import load_recognizer
 from rps.types import CLASSES, Frame, RecognizerModel
+from rps.userdata.files import write_text
 
 
 def eval_folder(data: Path, recognizer: str = "hand", model: Path | None = None,

@@ -26,7 +26,7 @@ from rps.modeltools.personalize import (
     personalize,
     read_head,
 )
-from rps.modeltools.userdirs import clear_recording
+from rps.userdata.marks import clear_recording
 from tests.fakes import FakeClock, gaps_while
 
 
