@@ -21,7 +21,7 @@ ALLOWED = {
                    "userdata"},
     "app": {"modeltools", "pipeline", "game", "recognizers", "inference", "capture", "types",
             "errors", "userdata"},
-    "bench": {"pipeline", "capture", "types", "errors", "userdata"},
+    "bench": {"pipeline", "inference", "capture", "types", "errors", "userdata"},
     "cli": {"app", "bench", "modeltools", "recognizers", "inference", "capture", "errors",
             "userdata"},
 }

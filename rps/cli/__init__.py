@@ -14,6 +14,7 @@ from pathlib import Path
 from rps.cli.parser import PRECISION_CHOICES, build_parser
 from rps.errors import RpsError, check_writable, describe
 from rps.inference.modelfiles import SHARED
+from rps.recognizers import RECOGNIZERS
 from rps.userdata.files import DISK_ERRNOS, clean_stale
 
 
@@ -70,37 +71,24 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 
 def cmd_personalize(args: argparse.Namespace) -> int:
-    from rps.userdata import personal_model, recordings
+    from rps.modeltools.personal import personal_dir, personalize_folder
+    from rps.userdata import recordings
 
-    data = args.data or recordings()
-    out = args.out or personal_model("personal-hand" if args.recognizer == "hand" else "personal")
+    kind = args.recognizer or RECOGNIZERS.default
+    out = args.out or personal_dir(kind)
     clean_stale([out.parent])  # what a killed run left beside --out
-    if args.recognizer == "hand":
-        from rps.modeltools.refit_hand import personalize_hand
-
-        personalize_hand(data, args.model, out, l2=args.l2)
-        return 0
-    from rps.modeltools.personalize import personalize
-
-    personalize(data, args.model, out, l2=args.l2)
+    personalize_folder(kind, args.data or recordings(), args.model, out, l2=args.l2)
     return 0
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    if args.recognizer == "hand":
-        from rps.modeltools.train_hand import HandTrainConfig, train_hand
+    from rps.modeltools.trainers import TRAINABLE, TrainRequest, train
 
-        real = None if args.no_real or not args.real.is_dir() else args.real
-        more = args.more if args.more is not None else sorted(
-            p for p in (SHARED / "data" / "real-more").glob("*") if p.is_dir())
-        train_hand(HandTrainConfig(args.data, real, args.out, tuple(more), seed=args.seed))
-        return 0
-    from rps.modeltools.train import TrainConfig, train
-
-    train(TrainConfig(data=args.data, out=args.out, weights=args.weights,
-                      head_epochs=args.head_epochs, epochs=args.epochs, batch=args.batch,
-                      seed=args.seed, limit=args.limit, use_val=args.use_val,
-                      real=None if args.no_real or not args.real.is_dir() else args.real))
+    real = None if args.no_real or not args.real.is_dir() else args.real
+    train(args.recognizer or TRAINABLE[0], TrainRequest(
+        args.data, args.out, real, None if args.more is None else tuple(args.more),
+        seed=args.seed, weights=args.weights, head_epochs=args.head_epochs, epochs=args.epochs,
+        batch=args.batch, limit=args.limit, use_val=args.use_val))
     return 0
 
 
@@ -142,12 +130,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_devices(args: argparse.Namespace) -> int:
-    import openvino as ov
+    from rps.inference.backend import open_backend
 
-    from rps.inference.devices import list_devices
-
-    core = ov.Core()
-    for d in list_devices(core):
+    for d in open_backend().devices():
         print(f"{d.name:<20}{d.full_name}")
     return 0
 
@@ -180,11 +165,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
-    from rps.app.play import play
+    from rps.app.play import PlayConfig, play
     from rps.userdata import user_folders
 
     clean_stale(user_folders())
-    return play(args, cache_dir(args))
+    return play(PlayConfig(
+        args.recognizer, args.model, args.source, args.demo, args.fps, args.device,
+        args.precision, paced=not args.max, players=args.players, first_to=args.first_to,
+        fullscreen=args.fullscreen, mute=args.mute, keys=args.keys or "", frames=args.frames,
+        cache_dir=cache_dir(args)))
 
 
 COMMANDS = {"devices": cmd_devices, "bench": cmd_bench, "play": cmd_play, "train": cmd_train,
