@@ -23,8 +23,8 @@ def cache_dir(args: argparse.Namespace) -> Path | None:
     so a cache that cannot be written is warned about once."""
     if getattr(args, "no_cache", False):
         return None
-    from rps.inference.core import usable_cache_dir
     from rps.userdata import cache_dir as user_cache
+    from rps.userdata import usable_cache_dir
 
     return usable_cache_dir(user_cache())
 

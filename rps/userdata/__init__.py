@@ -9,8 +9,10 @@ floor for every part that writes a user's file. May import: ``rps.errors``, ``rp
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
+from rps.errors import RpsError, check_writable, describe
 from rps.types import CLASSES
 
 
@@ -32,6 +34,21 @@ def cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("rps")) / "ov-cache"
+
+
+def usable_cache_dir(cache_dir: Path | None) -> Path | None:
+    """``cache_dir`` (made if missing) when the model cache can be written there, else None
+    with one warning line: a cache only saves time, it must never stop a run."""
+    if cache_dir is None:
+        return None
+    try:
+        check_writable(cache_dir)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    except (RpsError, OSError) as exc:
+        why = describe(exc) if isinstance(exc, OSError) else str(exc)
+        print(f"rps: warning: {why}; running without the model cache", file=sys.stderr)
+        return None
+    return cache_dir
 
 
 def history_file() -> Path:
