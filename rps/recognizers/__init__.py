@@ -80,12 +80,16 @@ class Registry:
         the shipped one)."""
         return self.get(name or self.default).load(model, LoadOptions(max_hands, track))
 
-    @contextmanager
-    def registered(self, kind: RecognizerKind) -> Iterator[RecognizerKind]:
-        """``kind`` among the recognizers for the block (a plug-in, a test's fake)."""
+    def register(self, kind: RecognizerKind) -> None:
+        """Add a recognizer (a plug-in): commands, the window and teach mode then offer it."""
         if kind.name in self._kinds:
             raise RpsError(f"a recognizer named {kind.name!r} is already registered")
         self._kinds[kind.name] = kind
+
+    @contextmanager
+    def registered(self, kind: RecognizerKind) -> Iterator[RecognizerKind]:
+        """``kind`` among the recognizers for the block only (a test's fake)."""
+        self.register(kind)
         try:
             yield kind
         finally:
