@@ -11,6 +11,7 @@ tensors over the network), picked by ``open_backend``.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -40,6 +41,14 @@ class Backend(Protocol):
 
     def compile(self, model: Any, device: str, precision: str, settings: RingSettings
                 ) -> Any: ...  # something with OpenVINO's CompiledModel calls, or DeviceError
+
+
+def compile_timed(backend: Backend, model: Any, device: str, precision: str,
+                  settings: RingSettings) -> tuple[Any, float]:
+    """``backend.compile`` and its milliseconds (what `rps bench` reports as compile)."""
+    t0 = time.perf_counter()
+    compiled = backend.compile(model, device, precision, settings)
+    return compiled, (time.perf_counter() - t0) * 1000
 
 
 def open_backend(cache_dir: Path | None = None) -> Backend:

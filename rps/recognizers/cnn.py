@@ -13,7 +13,7 @@ from typing import ClassVar
 import openvino as ov
 
 from rps.errors import ModelError
-from rps.inference.backend import Backend
+from rps.inference.backend import Backend, compile_timed
 from rps.inference.core import first_line
 from rps.inference.modelfiles import ModelFiles, load_model_files
 from rps.inference.ov_backend import as_backend
@@ -77,10 +77,8 @@ class CnnModel:
 
     def build(self, backend: Backend, device: str, precision: str, frame_hw: tuple[int, int],
               settings: RingSettings) -> CnnRecognizer:
-        t0 = time.perf_counter()
         model = prepare_model(backend, self.files, precision, frame_hw)
-        compiled = backend.compile(model, device, precision, settings)
-        compile_ms = (time.perf_counter() - t0) * 1000
+        compiled, compile_ms = compile_timed(backend, model, device, precision, settings)
         n = settings.nireq or int(compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS"))
         if not settings.nireq and settings.hint != "LATENCY":
             # One spare request per stream: while Python hands a result over, the stream

@@ -20,7 +20,7 @@ import openvino as ov
 from openvino.preprocess import ColorFormat, PrePostProcessor
 
 from rps.errors import ModelError
-from rps.inference.backend import Backend
+from rps.inference.backend import Backend, compile_timed
 from rps.inference.core import first_line
 from rps.inference.modelfiles import SHIPPED_MODELS, ModelFiles, load_model_files
 from rps.inference.ov_backend import as_backend
@@ -102,32 +102,33 @@ class HandModel:
         if precision not in self.variants:
             raise ModelError(f"hand model {self.name} has no {precision} variant for every "
                              f"stage (has: {', '.join(self.variants) or 'none'})")
-        t0 = time.perf_counter()
-        stages = compile_stages(backend, self.palm, self.landmarks, device, precision,
-                                settings, self.max_hands, self.track)
+        stages, ms = compile_stages(backend, self.palm, self.landmarks, device, precision,
+                                    settings, self.max_hands, self.track)
         cls_precision = precision if precision in self.files.variants else "FP32"
         cls_ir = read_classifier(backend, self.files, cls_precision)
         cls_ir.reshape({cls_ir.input(0): ov.PartialShape([1, features.SIZE])})
-        classifier = backend.compile(cls_ir, device, cls_precision, RingSettings(settings.hint))
-        return HandRecognizer(self, device, precision, stages, classifier,
-                              (time.perf_counter() - t0) * 1000)
+        classifier, cls_ms = compile_timed(backend, cls_ir, device, cls_precision,
+                                           RingSettings(settings.hint))
+        return HandRecognizer(self, device, precision, stages, classifier, ms + cls_ms)
 
     def stages(self, backend: Backend | ov.Core | None = None, device: str = "CPU",
                precision: str = "FP32") -> HandStages:
         """The palm and landmark stages alone, no classifier (tools that read landmarks)."""
         return compile_stages(as_backend(backend), self.palm, self.landmarks, device,
-                              precision, RingSettings(), self.max_hands, self.track)
+                              precision, RingSettings(), self.max_hands, self.track)[0]
 
 
 def compile_stages(backend: Backend, palm_files: ModelFiles, lm_files: ModelFiles,
                    device: str, precision: str, settings: RingSettings, max_hands: int = 1,
-                   track: bool = True) -> HandStages:
-    """Palm detector and landmark model compiled, with preprocessing embedded."""
+                   track: bool = True) -> tuple[HandStages, float]:
+    """Palm detector and landmark model compiled, with preprocessing embedded; and the
+    milliseconds the compiles took."""
     palm_ir = embed_unit_scaling(backend.read(palm_files.xml(precision)), palm.SIZE)
     lm_ir = embed_unit_scaling(backend.read(lm_files.xml(precision)), LANDMARK_SIZE)
     check_stages(palm_ir, lm_ir, palm_files.root)
-    p, lm = (backend.compile(ir, device, precision, settings) for ir in (palm_ir, lm_ir))
-    return HandStages(p, lm, max_hands, track)
+    (p, t1), (lm, t2) = (compile_timed(backend, ir, device, precision, settings)
+                         for ir in (palm_ir, lm_ir))
+    return HandStages(p, lm, max_hands, track), t1 + t2
 
 
 def check_stages(palm_ir: ov.Model, lm_ir: ov.Model, where: Path) -> None:
