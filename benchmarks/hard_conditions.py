@@ -92,23 +92,34 @@ def close_up(img: np.ndarray, lm: np.ndarray, rng: np.random.Generator) -> np.nd
 
 
 def far(img: np.ndarray, lm: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """The frame shrunk until the hand is 7-12% of the short side, feathered into a
-    generated room at a random place."""
+    """The frame shrunk until the hand is 8-12% of the short side, at a random place in a
+    webcam-sized view whose surround is the same scene, hand painted out, enlarged and
+    defocused (the room around a far player), the seam feathered."""
     extent = (lm[:, :2].max(0) - lm[:, :2].min(0)).max()
-    k = rng.uniform(0.07, 0.12) * OUT_WH[1] / extent
+    k = rng.uniform(0.08, 0.12) * OUT_WH[1] / extent
     small = cv2.resize(img, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
-    room = np.clip(synth.room(rng, OUT_WH[1], OUT_WH[0]), 0, 255).astype(np.float32)
+    small = small[:OUT_WH[1] - 2, :OUT_WH[0] - 2]
     sh, sw = small.shape[:2]
-    if sh >= OUT_WH[1] or sw >= OUT_WH[0]:
-        small = small[:OUT_WH[1] - 2, :OUT_WH[0] - 2]
-        sh, sw = small.shape[:2]
+    room = cv2.GaussianBlur(cv2.resize(without_hand(img, lm), OUT_WH), (0, 0),
+                            12).astype(np.float32)
     y, x = int(rng.integers(0, OUT_WH[1] - sh)), int(rng.integers(0, OUT_WH[0] - sw))
     a = np.zeros(small.shape[:2], np.float32)
-    pad = max(1, min(sh, sw) // 10)
+    pad = max(1, min(sh, sw) // 8)
     a[pad:-pad or None, pad:-pad or None] = 1
     a = cv2.GaussianBlur(a, (0, 0), pad / 2 + 0.5)[..., None]
     room[y:y + sh, x:x + sw] = small * a + room[y:y + sh, x:x + sw] * (1 - a)
     return room.astype(np.uint8)
+
+
+def without_hand(img: np.ndarray, lm: np.ndarray) -> np.ndarray:
+    """The frame with the hand (its landmarks' hull, grown by a third of its size) painted
+    out from the surrounding pixels, at a quarter size (it is defocused anyway)."""
+    q = cv2.resize(img, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    mask = np.zeros(q.shape[:2], np.uint8)
+    cv2.fillConvexPoly(mask, cv2.convexHull((lm[:, :2] / 4).astype(np.int32)), 255)
+    grow = max(3, int((lm[:, :2].max(0) - lm[:, :2].min(0)).max() / 4 / 3))
+    mask = cv2.dilate(mask, np.ones((grow, grow), np.uint8))
+    return cv2.inpaint(q, mask, 5, cv2.INPAINT_TELEA)
 
 
 def variant(condition: str, img: np.ndarray, lm: np.ndarray | None, key: str

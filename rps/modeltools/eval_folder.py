@@ -33,7 +33,7 @@ def eval_folder(data: Path, recognizer: str | None = None, model: Path | None = 
         samples = [s for c in CLASSES for s in [x for x in samples if x.label == c][:limit]]
     groups = [natural([s for s in samples if s.label == c]) for c in CLASSES]
     streams = [[(s.label, s.path) for s in g] for g in groups if g]
-    reader = load_recognizer(recognizer, model, track=stream)
+    reader = load_recognizer(recognizer, model, track=stream, realtime=False)
     precision = precision or reader.default_precision
     truth, got, ms = read_streams(reader, streams, stream, device, precision,
                                   backend or open_backend(cache_dir))

@@ -25,6 +25,7 @@ class LoadOptions:
 
     max_hands: int = 1  # hands per frame, for a recognizer that reads hands
     track: bool = True  # False: every frame a still image (evaluating a folder)
+    realtime: bool = True  # False: a stream may spend any time on a frame (evaluating)
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,8 @@ class RecognizerKind:
 def _load_hand(model: str | Path | None, options: LoadOptions) -> RecognizerModel:
     from rps.recognizers.hand.recognizer import load_hand
 
-    return load_hand(model, max_hands=options.max_hands, track=options.track)
+    return load_hand(model, max_hands=options.max_hands, track=options.track,
+                     realtime=options.realtime)
 
 
 def _load_cnn(model: str | Path | None, options: LoadOptions) -> RecognizerModel:
@@ -75,10 +77,12 @@ class Registry:
         return self._kinds[name]
 
     def load(self, name: str | None = None, model: str | Path | None = None, *,
-             max_hands: int = 1, track: bool = True) -> RecognizerModel:
+             max_hands: int = 1, track: bool = True, realtime: bool = True
+             ) -> RecognizerModel:
         """The recognizer ``name`` (default: the first) with its model folder (default:
         the shipped one)."""
-        return self.get(name or self.default).load(model, LoadOptions(max_hands, track))
+        return self.get(name or self.default).load(model, LoadOptions(max_hands, track,
+                                                                      realtime))
 
     def register(self, kind: RecognizerKind) -> None:
         """Add a recognizer (a plug-in): commands, the window and teach mode then offer it."""
@@ -105,7 +109,9 @@ RECOGNIZERS = Registry([  # the first reads real webcams best (README, Results)
 
 
 def load_recognizer(kind: str | None = None, model: str | Path | None = None, *,
-                    max_hands: int = 1, track: bool = True) -> RecognizerModel:
+                    max_hands: int = 1, track: bool = True, realtime: bool = True
+                    ) -> RecognizerModel:
     """The recognizer a command asked for, with its model folder (default: the shipped one).
-    ``track=False`` reads every frame as a still image (evaluating a folder)."""
-    return RECOGNIZERS.load(kind, model, max_hands=max_hands, track=track)
+    ``track=False`` reads every frame as a still image (evaluating a folder);
+    ``realtime=False`` lets a stream search every frame fully (no frame budget)."""
+    return RECOGNIZERS.load(kind, model, max_hands=max_hands, track=track, realtime=realtime)

@@ -15,7 +15,7 @@ import pytest
 from rps.modeltools.eval_folder import eval_folder
 from rps.recognizers import load_recognizer
 from rps.recognizers.hand import tracker as tracker_mod
-from rps.recognizers.hand.palm import Palm
+from rps.recognizers.hand.palm import Palm, tiles
 from rps.recognizers.hand.roi import Roi, search_rois
 from rps.recognizers.hand.tracker import CONFIRM, PER_FRAME, HandTracker, Reading
 
@@ -39,9 +39,11 @@ class FakeModels:
                  palms: list[Palm] | None = None):
         self.presence, self.at, self.palms = presence, at, palms or []
         self.reads: list[list[Roi]] = []
+        self.tiles: list = []
 
-    def detect(self, image: np.ndarray) -> list[Palm]:
-        return list(self.palms)
+    def detect(self, image: np.ndarray, tile=None) -> list[Palm]:
+        self.tiles.append(tile)
+        return list(self.palms) if tile is None else []
 
     def read(self, image: np.ndarray, rois: list[Roi]) -> list[Reading]:
         self.reads.append(list(rois))
@@ -58,6 +60,7 @@ def test_a_searched_candidate_needs_the_confirm_flag(presence, found):
     hands = t(IMAGE)
     assert len(hands) == found  # 0.7 passes a tracked hand's gate (0.5), not a search's
     assert t.searched == len(search_rois(640, 480))  # a still tries every candidate
+    assert [x for x in fake.tiles if x is not None] == tiles(640, 480)  # and every tile
     if found:  # re-read on the ROI its own landmarks give before it is classified
         assert len(fake.reads) == 2 and len(fake.reads[-1]) == 1
         assert fake.reads[-1][0] == hands[0].roi
@@ -73,24 +76,35 @@ def test_a_quiet_stream_reads_a_few_candidates_a_frame_in_rotation():
     fake = FakeModels(0.0)
     t = HandTracker(fake.detect, fake.read, track=True)
     grid = search_rois(640, 480)
-    seen = []
-    for _ in range(len(grid)):
+    assert t(IMAGE) == [] and t.searched == len(grid)  # the first view: everywhere
+    fake.tiles.clear()
+    seen, n = [], 2 * len(grid)
+    for _ in range(n):  # the same quiet view: a tile or a few squares a frame
         assert t(IMAGE) == []
-        assert t.searched <= len(grid)
-        seen.append(fake.reads[-1])
-    quiet = seen[tracker_mod.LINGER:]  # after the last hand has been gone a while
-    assert quiet and all(len(r) == PER_FRAME for r in seen)
-    assert len({r.box().tobytes() for rois in quiet for r in rois}) > PER_FRAME  # rotates
+        seen.append(t.searched)
+    squares = [r for rois in fake.reads[1:] for r in rois]
+    assert max(seen) <= PER_FRAME and len(squares) == n // 2 * PER_FRAME
+    assert len({r.box().tobytes() for r in squares}) == len(grid)  # every square in turn
+    zoomed = [x for x in fake.tiles if x is not None]
+    assert len(zoomed) == n // 2 and set(zoomed) == set(tiles(640, 480))  # every tile
+    other = IMAGE.copy()
+    other[:240] = 200  # someone moved: the view changed (and the last full search is old)
+    t(other)
+    assert t.searched == len(grid)
 
 
-def test_a_hand_just_lost_is_searched_where_it_was():
+def test_a_hand_just_lost_is_searched_everywhere_then_where_it_was():
     fake = FakeModels(1.0, at=(100, 100))
     t = HandTracker(fake.detect, fake.read, track=True)
+    t(IMAGE)  # the view is known
     t._last, t._since_hand = [Roi(100, 100, 80, 0.0)], 0  # a hand was seen on the last frame
     fake.presence = 0.0
-    t(IMAGE)
-    assert t.searched == PER_FRAME + 1
-    assert fake.reads[0][0] == Roi(100, 100, 120, 0.0)  # its place, enlarged, first
+    full = len(search_rois(640, 480)) + 1
+    for _ in range(tracker_mod.FULL):  # as a still would, its old place first
+        t(IMAGE)
+        assert t.searched == full and fake.reads[-2] == [Roi(100, 100, 120, 0.0)]
+    t(IMAGE)  # then bounded: its place and a tile or a few squares
+    assert t.searched <= PER_FRAME + 1 and [Roi(100, 100, 120, 0.0)] in fake.reads[-2:]
 
 
 def test_a_tracked_hand_that_moved_is_detected_again_in_the_same_frame():

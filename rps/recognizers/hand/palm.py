@@ -107,6 +107,27 @@ def letterbox(frame_wh: tuple[int, int], margin: float, size: int = SIZE) -> np.
     return np.array([[s, 0, size / 2 - s * w / 2], [0, s, size / 2 - s * h / 2]], np.float64)
 
 
+def zoom(box: tuple[float, float, float, float], size: int = SIZE) -> np.ndarray:
+    """The 2x3 affine that maps the square around ``box`` (x0, y0, x1, y1; its long side)
+    onto the detector's input: one tile of the frame at the detector's full resolution,
+    with the frame around it as context (a far hand is then big enough to be found)."""
+    x0, y0, x1, y1 = box
+    s = size / max(x1 - x0, y1 - y0)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    return np.array([[s, 0, size / 2 - s * cx], [0, s, size / 2 - s * cy]], np.float64)
+
+
+def tiles(w: int, h: int, n: int = 3) -> list[tuple[float, float, float, float]]:
+    """n x n overlapping squares of half the frame's long side spanning the frame, centre
+    first: where the palm detector looks for a far hand."""
+    side = max(w, h) / 2
+    out = [(cx - side / 2, cy - side / 2, cx + side / 2, cy + side / 2)
+           for cy in np.linspace(side / 2, max(side / 2, h - side / 2), n)
+           for cx in np.linspace(side / 2, max(side / 2, w - side / 2), n)]
+    out.sort(key=lambda b: ((b[0] + b[2] - w) ** 2 + (b[1] + b[3] - h) ** 2))
+    return out
+
+
 def detector_input(image: np.ndarray, m: np.ndarray, size: int = SIZE) -> np.ndarray:
     """The letterboxed u8 BGR square (black bars, as MediaPipe pads with zeros)."""
     return cv2.warpAffine(image, m, (size, size), flags=cv2.INTER_LINEAR,

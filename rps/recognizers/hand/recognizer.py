@@ -60,6 +60,7 @@ class HandModel:
     landmarks: ModelFiles
     max_hands: int = 1
     track: bool = True  # False: every frame is a still image (rps eval)
+    realtime: bool = True  # False: a stream's search is never spread over frames (rps eval)
     kind: ClassVar[str] = "hand"
     stage_names: ClassVar[tuple[str, ...]] = ("palm", "landmarks", "classifier")
     teachable: ClassVar[bool] = True  # the classifier's last layer, on the recorded hands
@@ -103,7 +104,7 @@ class HandModel:
             raise ModelError(f"hand model {self.name} has no {precision} variant for every "
                              f"stage (has: {', '.join(self.variants) or 'none'})")
         stages, ms = compile_stages(backend, self.palm, self.landmarks, device, precision,
-                                    settings, self.max_hands, self.track)
+                                    settings, self.max_hands, self.track, self.realtime)
         cls_precision = precision if precision in self.files.variants else "FP32"
         cls_ir = read_classifier(backend, self.files, cls_precision)
         cls_ir.reshape({cls_ir.input(0): ov.PartialShape([1, features.SIZE])})
@@ -115,12 +116,13 @@ class HandModel:
                precision: str = "FP32") -> HandStages:
         """The palm and landmark stages alone, no classifier (tools that read landmarks)."""
         return compile_stages(as_backend(backend), self.palm, self.landmarks, device,
-                              precision, RingSettings(), self.max_hands, self.track)[0]
+                              precision, RingSettings(), self.max_hands, self.track,
+                              self.realtime)[0]
 
 
 def compile_stages(backend: Backend, palm_files: ModelFiles, lm_files: ModelFiles,
                    device: str, precision: str, settings: RingSettings, max_hands: int = 1,
-                   track: bool = True) -> tuple[HandStages, float]:
+                   track: bool = True, realtime: bool = True) -> tuple[HandStages, float]:
     """Palm detector and landmark model compiled, with preprocessing embedded; and the
     milliseconds the compiles took."""
     palm_ir = embed_unit_scaling(backend.read(palm_files.xml(precision)), palm.SIZE)
@@ -128,7 +130,7 @@ def compile_stages(backend: Backend, palm_files: ModelFiles, lm_files: ModelFile
     check_stages(palm_ir, lm_ir, palm_files.root)
     (p, t1), (lm, t2) = (compile_timed(backend, ir, device, precision, settings)
                          for ir in (palm_ir, lm_ir))
-    return HandStages(p, lm, max_hands, track), t1 + t2
+    return HandStages(p, lm, max_hands, track, realtime), t1 + t2
 
 
 def check_stages(palm_ir: ov.Model, lm_ir: ov.Model, where: Path) -> None:
@@ -159,8 +161,8 @@ def read_classifier(backend: Backend | ov.Core, files: ModelFiles, precision: st
     return ir
 
 
-def load_hand(path: str | Path | None = None, max_hands: int = 1, track: bool = True
-              ) -> HandModel:
+def load_hand(path: str | Path | None = None, max_hands: int = 1, track: bool = True,
+              realtime: bool = True) -> HandModel:
     """A classifier folder and its stages: metadata ``stages`` is a folder with ``palm/`` and
     ``landmarks/``, relative to the classifier's folder or absolute (a personal model in the
     user data folder records the shipped stages' absolute path); missing, or not found
@@ -172,7 +174,8 @@ def load_hand(path: str | Path | None = None, max_hands: int = 1, track: bool = 
     if not ((base / "palm").is_dir() and (base / "landmarks").is_dir()):
         base = DEFAULT_STAGES
     return HandModel(files, load_model_files(base / "palm", need_labels=False),
-                     load_model_files(base / "landmarks", need_labels=False), max_hands, track)
+                     load_model_files(base / "landmarks", need_labels=False), max_hands, track,
+                     realtime)
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,7 @@ class HandStages:
     """Palm detection (when tracking lost a hand) -> ROI -> landmarks, timed per stage."""
 
     def __init__(self, palm_model: ov.CompiledModel, lm_model: ov.CompiledModel,
-                 max_hands: int = 1, track: bool = True):
+                 max_hands: int = 1, track: bool = True, realtime: bool = True):
         self._palm = palm_model.create_infer_request()
         # Up to max_hands palm ROIs plus the hands still tracked can be read in one frame.
         # (a search reads its candidates in chunks of as many).
@@ -200,7 +203,7 @@ class HandStages:
         self._clock = StageClock(("palm", "landmarks"))
         self.tracker = HandTracker(self._clock.timed("palm", self._detect),
                                    self._clock.timed("landmarks", self._read), max_hands,
-                                   track=track)
+                                   track=track, realtime=realtime)
 
     def __call__(self, image: np.ndarray) -> list[Reading]:
         return self.read(image).readings
@@ -210,8 +213,11 @@ class HandStages:
         readings = self.tracker(image)
         return StageReading(readings, self._clock.lap(), self.tracker.palm_ran)
 
-    def _detect(self, image: np.ndarray) -> list[palm.Palm]:
-        m = palm.letterbox((image.shape[1], image.shape[0]), MARGIN)
+    def _detect(self, image: np.ndarray, tile: tuple[float, float, float, float] | None = None
+                ) -> list[palm.Palm]:
+        """Palms in the whole frame (letterboxed with a margin), or in one tile of it."""
+        m = palm.letterbox((image.shape[1], image.shape[0]), MARGIN) if tile is None else \
+            palm.zoom(tile)
         self._palm.infer({0: palm.detector_input(image, m)[None]})
         scores = self._palm.get_output_tensor(self._palm_scores).data
         boxes = self._palm.get_output_tensor(1 - self._palm_scores).data

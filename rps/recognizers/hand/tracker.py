@@ -6,12 +6,17 @@ frame, so tracking never loses a hand that detection alone would find).
 
 When the palm detector finds nothing (a fist filling the frame, a dim grey camera, a far
 hand), the landmark model itself is asked: its hand flag is a strong hand / no-hand test.
-Candidate ROIs (weak palm detections, where the last hand was, the whole frame, a coarse
-grid; ``roi.search_rois``) are read and a hand is accepted only when the flag is at least
-``CONFIRM``; it is then re-read on the ROI its own landmarks give, so it is upright and
-centred before it is classified, and tracked as usual. A still image tries every
-candidate; a stream tries where the hand was (for ``LINGER`` frames after it was last
-seen) and ``per_frame`` others a frame in rotation, so no frame costs much.
+Candidate ROIs are read: weak palm detections, palms found in zoomed tiles of the frame
+(``palm.tiles``: a far hand is then big enough for the detector), where the last hand was,
+the whole frame and a coarse grid (``roi.search_rois``). A hand is accepted only when the
+flag is at least ``CONFIRM``; it is then re-read on the ROI its own landmarks give, so it is
+upright and centred before it is classified, and tracked as usual.
+
+A still image tries every candidate. So does a stream on the ``FULL`` frames after it last
+saw a hand and on a frame whose view changed (in real time at most once in ``COOLDOWN``
+frames): a hand that moved fast or just came in is found as a still would find it.
+Otherwise a stream tries where the hand was (for ``LINGER`` frames), then one tile or
+``per_frame`` squares a frame in rotation, so a quiet room costs little.
 
 Kept free of OpenVINO: it is given the detector and the landmark reader as callables, so
 the loop is tested on its own and the recognizer decides how the models run.
@@ -22,9 +27,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
-from rps.recognizers.hand.palm import MIN_SCORE, Palm, iou
+from rps.recognizers.hand.palm import MIN_SCORE, Palm, iou, tiles
 from rps.recognizers.hand.roi import Roi, roi_from_landmarks, roi_from_palm, search_rois
 
 PRESENCE = 0.5  # the landmark model's hand flag (the solution's min_tracking_confidence)
@@ -33,6 +39,9 @@ SAME_HAND_IOU = 0.5  # AssociationNormRectCalculator's min_similarity_threshold
 PER_FRAME = 3  # search candidates read per frame of a stream with no hand in view
 SETTLE = 0.8  # IoU of the ROI a hand was read in and the one its landmarks give: below, it moved
 LINGER = 15  # frames after the last hand during which a stream searches where it was
+FULL = 2  # frames after the last hand during which a stream searches everywhere
+CHANGE = 0.04  # mean change of a grey thumbnail from the last frame that counts as a new view
+COOLDOWN = 30  # frames between full searches of new views in real time (a busy room: 1 s)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +93,10 @@ def _new(hands: list[Reading], rois: list[Roi]) -> list[Roi]:
 class HandTracker:
     """Reads up to ``max_hands`` hands per frame, reusing last frame's ROIs when it can."""
 
-    def __init__(self, detect: Callable[[np.ndarray], list[Palm]],
+    def __init__(self, detect: Callable[..., list[Palm]],
                  read: Callable[[np.ndarray, list[Roi]], list[Reading]], max_hands: int = 1,
                  presence: float = PRESENCE, track: bool = True, search: bool = True,
-                 per_frame: int = PER_FRAME):
+                 per_frame: int = PER_FRAME, realtime: bool = True):
         self.detect = detect
         self.read = read
         self.max_hands = max_hands
@@ -95,12 +104,15 @@ class HandTracker:
         self.track = track
         self.search = search
         self.per_frame = per_frame
+        self.cooldown = COOLDOWN if realtime else 0  # frames between full searches of new views
+        self._since_full = COOLDOWN
         self.tracked: list[Roi] = []
         self.palm_ran = False  # on the last frame
         self.searched = 0  # search candidates read on the last frame
         self._last: list[Roi] = []  # where the hands were when last seen
         self._since_hand = LINGER  # frames since a hand was last seen
         self._turn = 0  # the next search candidate in rotation
+        self._thumb: np.ndarray | None = None  # the last frame, tiny, to tell a new view
 
     def reset(self) -> None:
         self.tracked, self._last, self._since_hand = [], [], LINGER
@@ -149,25 +161,50 @@ class HandTracker:
                 ) -> list[Reading]:
         """Hands the palm detector missed, confirmed by the landmark model's flag."""
         h, w = image.shape[:2]
-        grid = search_rois(w, h)
-        if self.track:  # a stream: where the hand just was, and a few others in rotation
+        grid, zoomed = search_rois(w, h), tiles(w, h)
+        self._since_full += 1
+        fresh = self._changed(image) and self._since_full > self.cooldown
+        if self.track and self._since_hand >= FULL and not fresh:  # quiet: a few a frame
             last = [Roi(r.cx, r.cy, r.size * 1.5, 0.0) for r in self._last] \
                 if self._since_hand < LINGER else []
-            picks = [grid[(self._turn + i) % len(grid)] for i in range(self.per_frame)]
-            self._turn = (self._turn + self.per_frame) % len(grid)
-            candidates = weak + last + picks
-        else:  # a still image: everywhere
-            candidates = weak + grid
-        candidates = _new(hands, candidates)
-        self.searched = len(candidates)
-        found = self._keep(self.read(image, candidates), CONFIRM) if candidates else []
-        found.sort(key=lambda r: -r.presence)
-        out: list[Reading] = []
-        for r in found:  # one hand per place, best flag first
-            if len(hands) + len(out) < self.max_hands and \
-                    _new(hands + out, [roi_from_landmarks(r.landmarks)]):
-                out.append(r)
+            self._turn += 1  # odd turns: one tile for the palm detector; even: a few squares
+            k = self._turn // 2
+            picks = [] if self._turn % 2 else \
+                [grid[(k * self.per_frame + i) % len(grid)] for i in range(self.per_frame)]
+            looks = [zoomed[k % len(zoomed)]] if self._turn % 2 else []
+        else:  # a still, a hand just lost or a new view: everywhere
+            self._since_full = 0
+            last = [Roi(r.cx, r.cy, r.size * 1.5, 0.0) for r in self._last] if self.track \
+                else []
+            picks, looks = grid, zoomed
+        palms = [roi_from_palm(p.box, p.keypoints) for t in looks for p in self.detect(image, t)]
+        self.searched, out = 0, []
+        for tier in (weak + palms + last, picks):  # the likelier places first
+            out += self._confirm(image, hands + out, _new(hands + out, tier))
+            if len(hands) + len(out) >= self.max_hands:
+                break
         if not out:
             return []
         refined = self.read(image, [roi_from_landmarks(r.landmarks) for r in out])
         return [b if b.presence >= CONFIRM else a for a, b in zip(out, refined, strict=True)]
+
+    def _changed(self, image: np.ndarray) -> bool:
+        """The view changed since the last frame (a 32 x 24 grey thumbnail moved by more than
+        ``CHANGE`` of full brightness on average): someone moved, or a new scene."""
+        thumb = cv2.resize(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), (32, 24),
+                           interpolation=cv2.INTER_AREA).astype(np.float32) / 255
+        last, self._thumb = self._thumb, thumb
+        return last is None or float(np.abs(thumb - last).mean()) > CHANGE
+
+    def _confirm(self, image: np.ndarray, hands: list[Reading], candidates: list[Roi]
+                 ) -> list[Reading]:
+        """The candidates whose reading has the hand flag, one hand per place, best first."""
+        self.searched += len(candidates)
+        found = self._keep(self.read(image, candidates), CONFIRM) if candidates else []
+        found.sort(key=lambda r: -r.presence)
+        out: list[Reading] = []
+        for r in found:
+            if len(hands) + len(out) < self.max_hands and \
+                    _new(hands + out, [roi_from_landmarks(r.landmarks)]):
+                out.append(r)
+        return out
