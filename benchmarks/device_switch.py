@@ -23,6 +23,7 @@ from pathlib import Path
 from rps.capture import SyntheticSource
 from rps.pipeline import Pipeline
 from rps.recognizers.cnn import load_cnn
+from rps.types import RingSettings
 
 
 def first_result_after_switch(pipe: Pipeline, device: str, timeout: float = 10) -> float:
@@ -61,7 +62,7 @@ def main() -> int:
               f"frame interval 33 ms)")
     before = {t.ident for t in threading.enumerate()}
     pipe = Pipeline(SyntheticSource(fps=200), files, "CPU", cache_dir=cache,
-                    hint="THROUGHPUT").start()
+                    settings=RingSettings("THROUGHPUT")).start()
     preds = []
     targets = ["AUTO", "CPU", "MULTI:CPU", "HETERO:CPU"]
     t0 = time.perf_counter()

@@ -55,7 +55,7 @@ def retrain_stretch(app: App) -> tuple[list[float], list[float], float]:
         app.step()
     recording = list(app.frame_ms)[1:]
     app.frame_ms.clear()
-    if app.teacher.offer_cnn:  # the clip's hand was missed too often: the CNN, as offered
+    if app.teacher.offer:  # the clip's hand was missed too often: the CNN, as offered
         app.cmd_accept(0)
     t0 = time.perf_counter()
     while app.teacher.retraining:

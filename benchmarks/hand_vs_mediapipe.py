@@ -37,7 +37,7 @@ import numpy as np
 import platformdirs
 
 from rps.capture import DEMO_CLIP
-from rps.inference.core import make_core
+from rps.inference.backend import open_backend
 from rps.recognizers import load_recognizer
 from rps.types import Frame, RingSettings
 
@@ -150,7 +150,7 @@ def run_rps(frames: np.ndarray, warm: np.ndarray, precision: str | None
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     model = load_recognizer("hand")  # one hand, tracking on: as `rps play`
     precision = precision or model.default_precision
-    rec = model.build(make_core(None), "CPU", precision, (H, W), RingSettings())
+    rec = model.build(open_backend(), "CPU", precision, (H, W), RingSettings())
     for i, img in enumerate(warm):
         rec.read(Frame(i, time.perf_counter(), img))
     lat = np.zeros(len(frames))

@@ -35,7 +35,7 @@ from rps.modeltools.personalize import personalize
 from rps.modeltools.samples import load_hands
 from rps.modeltools.synth import blend, hand_layer
 from rps.recognizers.cnn import load_cnn
-from rps.types import CLASSES, Frame
+from rps.types import CLASSES, Frame, RingSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "rps-cgi"
@@ -69,7 +69,7 @@ def make_room(rng: np.random.Generator, photo: np.ndarray, spread: float = 0.4
 
 def accuracy(model_dir: Path, frames: list[np.ndarray], labels: list[int]) -> float:
     engine = Engine(load_cnn(model_dir), frame_hw=frames[0].shape[:2],
-                    hint="THROUGHPUT")
+                    settings=RingSettings("THROUGHPUT"))
     for i, f in enumerate(frames):
         engine.submit(Frame(i, 0.0, f))
     engine.drain()

@@ -29,6 +29,7 @@ import numpy as np
 import openvino as ov
 
 from rps.inference.modelfiles import SHARED
+from rps.inference.ov_backend import OpenVinoBackend
 from rps.modeltools.dataset import scan
 from rps.modeltools.refit_hand import hand_coverage, refit_hand
 from rps.recognizers.hand.recognizer import DEFAULT_HAND_MODEL, load_hand
@@ -54,7 +55,7 @@ def read_all(precision: str) -> tuple[list, np.ndarray, list[str], list[float]]:
 
 def reads(model: Path, precision: str, readings: list) -> np.ndarray:
     """What the game shows for each frame: the classifier on the first hand, else none."""
-    rec = load_hand(model, track=False).build(ov.Core(), "CPU", precision, (380, 400),
+    rec = load_hand(model, track=False).build(OpenVinoBackend(), "CPU", precision, (380, 400),
                                               RingSettings())
     labels = rec.model.files.labels
     return np.array([CLASSES.index(labels[int(rec.classify(r[:1])[0].argmax())]) if r else NONE

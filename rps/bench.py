@@ -26,9 +26,10 @@ from pathlib import Path
 
 from rps.capture import open_source
 from rps.errors import RpsError, SourceError
-from rps.files import write_text
+from rps.inference.backend import Backend
 from rps.pipeline import Pipeline
-from rps.types import LatencyStats, RecognizerModel
+from rps.types import LatencyStats, RecognizerModel, RingSettings
+from rps.userdata.files import write_text
 
 
 @dataclass
@@ -106,6 +107,7 @@ class BenchConfig:
     progress: bool = True
     stall_timeout: float = 3.0
     stop: threading.Event = field(default_factory=threading.Event)  # set: end the runs
+    backend: Backend | None = None  # None: OpenVINO on this machine
 
 
 def run_one(cfg: BenchConfig, device: str, precision: str, hint: str, nireq: int,
@@ -115,10 +117,10 @@ def run_one(cfg: BenchConfig, device: str, precision: str, hint: str, nireq: int
     ``--frames`` counts results: only a source read unpaced (nothing dropped) is cut at
     that many frames, a paced one may drop some."""
     source = open_source(cfg.source, fps=cfg.fps)
+    settings = RingSettings(hint, nireq, cfg.perf_counters, sync=(api == "sync"))
     pipe = Pipeline(source, cfg.model, device, precision, paced=cfg.paced, loop=cfg.loop,
-                    max_frames=0 if cfg.paced else cfg.frames, hint=hint, nireq=nireq,
-                    sync=(api == "sync"),
-                    perf_counters=cfg.perf_counters, cache_dir=cfg.cache_dir)
+                    max_frames=0 if cfg.paced else cfg.frames, settings=settings,
+                    backend=cfg.backend, cache_dir=cfg.cache_dir)
     # Every latency is kept for the percentiles: 8 bytes each (an array, not a list of
     # float objects at 32), so a long run grows by 16 bytes a frame, 0.2 MB in 10 minutes.
     infer, e2e = array("d"), array("d")
@@ -163,7 +165,7 @@ def run_one(cfg: BenchConfig, device: str, precision: str, hint: str, nireq: int
         if cfg.perf_counters:
             pipe.engine.drain()
             counters = pipe.engine.perf_counts()
-        ring = pipe.engine.ring
+        served = pipe.recognizer
         dropped = pipe.capture.dropped - dropped0
         cpu_s = cpu_last - cpu_start if infer else float("nan")
     if cfg.progress:
@@ -171,13 +173,14 @@ def run_one(cfg: BenchConfig, device: str, precision: str, hint: str, nireq: int
     duration = (t_last - t_start) * 1000
     inf, lat = LatencyStats.of(infer), LatencyStats.of(e2e)
     return BenchResult(
-        device=ring.device, precision=ring.precision, hint=hint, api=api, nireq=ring.nireq,
+        device=served.device, precision=served.precision, hint=hint, api=api,
+        nireq=served.nireq,
         source=source.name, count=len(infer), duration_ms=round(duration, 1),
         throughput_fps=round(len(infer) / duration * 1000, 2) if duration > 0 else 0.0,
         latency_median_ms=inf.median, latency_avg_ms=inf.mean, latency_min_ms=inf.min,
         latency_max_ms=inf.max, latency_p95_ms=inf.p95, e2e_median_ms=lat.median,
         e2e_p95_ms=lat.p95, e2e_max_ms=lat.max, dropped_frames=dropped,
-        first_inference_ms=first_ms, compile_ms=round(ring.compile_ms, 1),
+        first_inference_ms=first_ms, compile_ms=round(served.compile_ms, 1),
         cpu_percent=round(100 * cpu_s / (duration / 1000), 1) if duration > 0 else float("nan"),
         palm_share=palm / len(infer) if staged and infer else float("nan"),
         hands_share=hands / len(infer) if staged and infer else float("nan"),

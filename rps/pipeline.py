@@ -12,25 +12,27 @@ from pathlib import Path
 
 from rps.capture import CaptureThread, FrameSource
 from rps.errors import RpsError, SourceError
-from rps.inference.engine import Engine
+from rps.inference.backend import Backend, open_backend
+from rps.inference.engine import Engine, EngineEvent
 from rps.inference.metrics import MetricsRecorder
-from rps.types import Frame, Prediction, RecognizerModel
+from rps.types import Frame, Prediction, Recognizer, RecognizerModel, RingSettings
 
 
 class Pipeline:
-    """Owns the threads of one run; ``stop()`` joins them all."""
+    """Owns the threads of one run; ``stop()`` joins them all. Answers for what serves:
+    device, precision, model, the switches' events, and the backend's devices."""
 
     def __init__(self, source: FrameSource, model: RecognizerModel, device: str = "CPU",
                  precision: str = "FP32", *, paced: bool = True, loop: bool = False,
-                 max_frames: int = 0, hint: str = "LATENCY", nireq: int = 0, sync: bool = False,
-                 perf_counters: bool = False, cache_dir: Path | None = None,
+                 max_frames: int = 0, settings: RingSettings | None = None,
+                 backend: Backend | None = None, cache_dir: Path | None = None,
                  first_frame_timeout: float = 5.0, metrics: MetricsRecorder | None = None):
         self.metrics = metrics or MetricsRecorder()
         self.capture = CaptureThread(source, paced=paced, loop=loop, metrics=self.metrics,
                                      max_frames=max_frames)
-        self._engine_args = dict(device=device, precision=precision, hint=hint, nireq=nireq,
-                                 sync=sync, perf_counters=perf_counters, cache_dir=cache_dir)
-        self.model = model
+        self.backend = backend or open_backend(cache_dir)
+        self._start_with = (device, precision, model)
+        self.settings = settings or RingSettings()
         self.first_frame_timeout = first_frame_timeout
         self.engine: Engine | None = None
         self.latest: Frame | None = None  # the newest frame sent to the engine, for display
@@ -48,8 +50,9 @@ class Pipeline:
                 raise SourceError(f"{self.capture.source.name} delivered no frame in "
                                   f"{self.first_frame_timeout:.0f} s; is it in use or unplugged? "
                                   "Try --source path/to/video.mp4 or --demo")
-            h, w = first.image.shape[:2]
-            self.engine = Engine(self.model, frame_hw=(h, w), **self._engine_args)
+            device, precision, model = self._start_with
+            self.engine = Engine(model, device, precision, frame_hw=first.image.shape[:2],
+                                 settings=self.settings, backend=self.backend)
             self.latest = first
             self.engine.submit(first)
         except BaseException:
@@ -79,6 +82,29 @@ class Pipeline:
             self.error = exc
         except Exception as exc:  # an OpenVINO failure mid-stream: report, do not hang
             self.error = RpsError(f"inference stopped: {exc}")
+
+    # ---- what serves ------------------------------------------------------------------
+    @property
+    def recognizer(self) -> Recognizer:
+        """The compiled recognizer serving now."""
+        assert self.engine is not None, "start() first"
+        return self.engine.recognizer
+
+    @property
+    def model(self) -> RecognizerModel:
+        return self.recognizer.model if self.engine is not None else self._start_with[2]
+
+    @property
+    def device(self) -> str:
+        return self.recognizer.device if self.engine is not None else self._start_with[0]
+
+    @property
+    def precision(self) -> str:
+        return self.recognizer.precision if self.engine is not None else self._start_with[1]
+
+    def events(self) -> list[EngineEvent]:
+        """Switches finished (or failed) since the last call."""
+        return self.engine.events() if self.engine is not None else []
 
     # ---- consumer side -------------------------------------------------------------------
     def check(self) -> None:
@@ -126,11 +152,11 @@ class Pipeline:
             self.engine.close()
 
     def threads_alive(self) -> list[str]:
-        """Names of this pipeline's threads still running (empty after a clean stop)."""
-        threads = [self.capture._thread, self._pump]
-        if self.engine is not None and self.engine._switcher is not None:
-            threads.append(self.engine._switcher)
-        return [t.name for t in threads if t.is_alive()]
+        """Names of this pipeline's threads still running (empty after a clean stop): each
+        owner reports its own."""
+        engine = self.engine.threads_alive() if self.engine is not None else []
+        return [*self.capture.threads_alive(), *([self._pump.name] if self._pump.is_alive()
+                                                 else []), *engine]
 
     def __enter__(self) -> Pipeline:
         return self.start()

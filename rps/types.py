@@ -127,19 +127,22 @@ class Metrics:
 
 @dataclass(frozen=True, slots=True)
 class RingSettings:
-    """How the engine wants a recognizer compiled: OpenVINO performance hint, infer requests
-    (0: the device's optimal number), per-layer counters."""
+    """How the engine wants a recognizer compiled and fed: performance hint, infer requests
+    (0: the device's optimal number), per-layer counters, and ``sync`` (one frame at a
+    time, each finished before the next is submitted)."""
 
     hint: str = "LATENCY"
     nireq: int = 0
     perf_counters: bool = False
+    sync: bool = False
 
 
 class Recognizer(Protocol):
-    """A recognizer compiled for one device and precision: the engine's ring.
+    """A recognizer compiled for one device and precision: what the engine serves.
 
     ``start`` may block while every request is busy; ``done`` is then called exactly once for
-    that frame, from any thread, with its Prediction or a one-line error.
+    that frame, from any thread, with its Prediction (its ``stages_ms`` are the stage
+    times of that frame, returned with it) or a one-line error.
     """
 
     device: str
@@ -159,10 +162,20 @@ class Recognizer(Protocol):
 
 class RecognizerModel(Protocol):
     """What a player picks and switches between (shipped, personal, another recognizer): model
-    files on disk that ``build`` compiles into a Recognizer."""
+    files on disk that ``build`` compiles into a Recognizer. Callers ask it, never check
+    its class: what it reads, how many hands, whether it can be taught."""
 
     root: Path  # where its files are; equal models (files and options) on one device and
-    # precision share a ring, so a model must compare equal by value (a frozen dataclass)
+    # precision are one recognizer, so a model must compare equal by value (frozen dataclass)
+
+    @property
+    def kind(self) -> str: ...  # its registry name (rps.recognizers): "hand", "cnn", ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def labels(self) -> tuple[str, ...]: ...  # class names, in score order; "none" among them
 
     @property
     def default_precision(self) -> str: ...  # what a command runs when none is asked for
@@ -171,10 +184,19 @@ class RecognizerModel(Protocol):
     def any_size(self) -> bool: ...  # reads frames of any size as they are (else resized)
 
     @property
-    def name(self) -> str: ...
-
-    @property
     def variants(self) -> Collection[str]: ...  # the precisions it ships
 
-    def build(self, core: Any, device: str, precision: str, frame_hw: tuple[int, int],
-              settings: RingSettings) -> Recognizer: ...
+    @property
+    def max_hands(self) -> int: ...  # hands it reads per frame; 0: reads no hands
+
+    @property
+    def stage_names(self) -> tuple[str, ...]: ...  # the stages whose times it reports
+
+    @property
+    def teachable(self) -> bool: ...  # a refit on the player's recording personalizes it
+
+    def with_hands(self, n: int) -> RecognizerModel: ...  # the same, reading n hands
+    # (one that reads no hands returns itself)
+
+    def build(self, backend: Any, device: str, precision: str, frame_hw: tuple[int, int],
+              settings: RingSettings) -> Recognizer: ...  # backend: rps.inference.backend

@@ -35,7 +35,7 @@ def main() -> None:
             img = cv2.imread(str(s.path))
             hw = img.shape[:2]
             if hw not in engines:
-                engines[hw] = Engine(reader, "CPU", args.precision, frame_hw=hw, core=core)
+                engines[hw] = Engine(reader, "CPU", args.precision, frame_hw=hw, backend=core)
             engines[hw].submit(Frame(0, time.perf_counter(), img))
             p = engines[hw].get(30)
             presence.setdefault(s.label, []).extend([p.hands[0].presence] if p.hands else [])

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import atexit
 import os
 import shutil
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pygame
@@ -15,8 +15,10 @@ import pygame
 from rps.app.window import NO_DISPLAY, App
 from rps.capture import pick_source
 from rps.errors import RpsError
+from rps.inference.backend import Backend
 from rps.pipeline import Pipeline
 from rps.recognizers import load_recognizer
+from rps.types import RingSettings
 
 HEADLESS_DRIVERS = ("offscreen", "dummy")  # SDL drivers that show nothing
 
@@ -46,6 +48,28 @@ def open_display() -> None:
                        "stale?): for a headless run use `rps bench`")
 
 
+@dataclass(frozen=True)
+class PlayConfig:
+    """What `rps play` was asked for (the CLI's arguments, checked, and nothing of argparse)."""
+
+    recognizer: str | None = None  # a registry name; None: the default recognizer
+    model: Path | None = None  # its model folder; None: the shipped one
+    source: str = "auto"
+    demo: bool = False
+    fps: float | None = None
+    device: str = "CPU"
+    precision: str | None = None  # None: the recognizer's own default
+    paced: bool = True
+    players: int = 1
+    first_to: int = 3
+    fullscreen: bool = False
+    mute: bool = False
+    keys: str = ""  # FRAME:KEY,... pressed at those frames
+    frames: int = 0  # quit after this many (0: never)
+    cache_dir: Path | None = None
+    backend: Backend | None = None  # None: OpenVINO on this machine
+
+
 def key_script(text: str) -> list[tuple[int, int]]:
     """``30:space,90:s`` -> [(30, K_SPACE), (90, K_s)]: keys pressed at those frames."""
     script = []
@@ -58,19 +82,20 @@ def key_script(text: str) -> list[tuple[int, int]]:
     return script
 
 
-def play(args: argparse.Namespace, cache_dir: Path | None) -> int:
+def play(cfg: PlayConfig) -> int:
     open_display()
-    keys = key_script(args.keys or "")
-    model = load_recognizer(args.recognizer, args.model, max_hands=args.players)
-    source, note = pick_source(args.source, args.demo, args.fps)
-    precision = args.precision or model.default_precision
-    pipe = Pipeline(source, model, args.device, precision, paced=not args.max, loop=True,
-                    hint="LATENCY", cache_dir=cache_dir)
+    keys = key_script(cfg.keys)
+    model = load_recognizer(cfg.recognizer, cfg.model, max_hands=cfg.players)
+    source, note = pick_source(cfg.source, cfg.demo, cfg.fps)
+    precision = cfg.precision or model.default_precision
+    pipe = Pipeline(source, model, cfg.device, precision, paced=cfg.paced, loop=True,
+                    settings=RingSettings("LATENCY"), backend=cfg.backend,
+                    cache_dir=cfg.cache_dir)
     with pipe:
-        app = App(pipe, first_to=args.first_to, fullscreen=args.fullscreen, muted=args.mute,
-                  note=note, keys=keys, players=args.players)
+        app = App(pipe, first_to=cfg.first_to, fullscreen=cfg.fullscreen, muted=cfg.mute,
+                  note=note, keys=keys, players=cfg.players)
         try:
-            app.run(args.frames)
+            app.run(cfg.frames)
         finally:
             app.close()
     problem = app.history.save()  # a last try for matches that could not be saved

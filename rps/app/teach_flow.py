@@ -1,36 +1,31 @@
 """Teach mode inside the window: prompts and recording, then a background refit and a hot
 swap to the personal model, like a device switch. O toggles shipped / personal.
 
-With the hand recognizer each recorded frame keeps the landmarks the engine read from it,
-and the refit is the landmark classifier's last layer (a fraction of a second); when the
-palm detector missed too many of the player's frames (a dim grey camera, say) the flow
-offers the CNN instead, refitted on the same frames (Y), so every room has a way to a
-working game. With the CNN the frames refit its head, as before. The timing, hints and
-near-duplicate check are pure (``rps.game.teach``); this adds the frames, the disk and the
-refit thread, and reports through the game's message line and toasts.
+With a recognizer that reads hands each recorded frame keeps the landmarks the engine read
+from it (the hand recognizer refits its landmark classifier on them, in a fraction of a
+second); when its hands were missed in too many of the player's frames (a dim grey camera,
+say) the flow offers a recognizer of whole frames instead, refitted on the same frames
+(Y), so every room has a way to a working game. Which recognizer, and how it is refitted,
+is asked of ``rps.modeltools.personal``; the timing, hints and near-duplicate check are
+pure (``rps.game.teach``); this adds the frames, the disk and the refit thread, and
+reports through the game's message line and toasts.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 import time
 from collections.abc import Callable
 from concurrent import futures
-from pathlib import Path
 
 import numpy as np
 
 from rps.errors import RpsError, check_writable, describe
 from rps.game import Game
 from rps.game.teach import TeachSession, landmark_descriptor
+from rps.modeltools import personal
 from rps.modeltools.collect import Recorder, thumbnail
-from rps.modeltools.personalize import personalize
-from rps.modeltools.refit_hand import coverage_problem, hand_coverage, refit_hand
-from rps.modeltools.userdirs import personal_hand_model, personal_models
 from rps.pipeline import Pipeline
-from rps.recognizers.cnn import CnnModel, load_cnn
-from rps.recognizers.hand.recognizer import HandModel, load_hand
 from rps.types import Hand, Prediction, RecognizerModel
 
 
@@ -38,21 +33,18 @@ class TeachFlow:
     """Records the player's gestures from the pipeline and refits off the display thread."""
 
     def __init__(self, pipe: Pipeline, game: Game, toast: Callable[[str], None],
-                 recorder: Recorder | None = None, personal_dir: Path | None = None,
-                 personal_hand_dir: Path | None = None):
+                 recorder: Recorder | None = None):
         self.pipe = pipe
         self.game = game
         self.toast = toast
         self.shipped: RecognizerModel = pipe.model
         self.recorder = recorder or Recorder()
-        self.personal_dir = personal_dir or personal_models()  # the CNN's
-        self.personal_hand_dir = personal_hand_dir or personal_hand_model()
         self.settings = {"per_class": 30, "rate": 5.0, "countdown": 3.0}
         self.session: TeachSession | None = None
-        self.offer_cnn = False  # the hand was missed too often: Y refits the CNN instead
+        self.offer: str | None = None  # hands missed too often: Y teaches this one instead
         self.last: Prediction | None = None
         self._seq = -1
-        self._hands: list[tuple[np.ndarray, int]] = []  # landmarks, class index
+        self._hands: list[tuple[np.ndarray, str]] = []  # landmarks, class
         self._missed: dict[str, int] = {}
         self._total: dict[str, int] = {}
         self._writer = futures.ThreadPoolExecutor(1, thread_name_prefix="rps-teach-write")
@@ -62,7 +54,7 @@ class TeachFlow:
 
     @property
     def reads_hands(self) -> bool:
-        return isinstance(self.shipped, HandModel)
+        return self.shipped.max_hands > 0
 
     @property
     def active(self) -> bool:
@@ -87,7 +79,7 @@ class TeachFlow:
             return
         self.game.cancel_round("Teach mode: follow the prompts (T stops)")
         self.session = TeachSession(time.perf_counter, **self.settings)
-        self._hands, self._missed, self._total, self.offer_cnn = [], {}, {}, False
+        self._hands, self._missed, self._total, self.offer = [], {}, {}, None
 
     def step(self) -> None:
         """Record a frame when the session says so; refit when it is complete; swap in the
@@ -121,7 +113,7 @@ class TeachFlow:
         if hand is None:
             self._missed[label] = self._missed.get(label, 0) + 1
         elif self.reads_hands:
-            self._hands.append((hand.landmarks, self.shipped.files.labels.index(label)))
+            self._hands.append((hand.landmarks, label))
         return True
 
     def _writes_ok(self, wait: bool = False) -> bool:
@@ -142,28 +134,36 @@ class TeachFlow:
         """Write every recorded frame before the window goes (nothing recorded is lost)."""
         self._writer.shutdown(wait=True)
 
+    def recording(self) -> personal.Recording:
+        return personal.Recording(self.recorder.root, tuple(self._hands), dict(self._missed),
+                                  dict(self._total))
+
     def _finished(self) -> None:
         if not self._writes_ok(wait=True):  # the refit reads the folder
             return
-        if not self.reads_hands:
-            self.retrain("cnn")
-        elif coverage_problem(self._missed, self._total) is not None:
-            self.offer_cnn = True
-            found = hand_coverage(self._missed, self._total)
-            self.game.message = (f"Your hand was found in only {found:.0%} of the frames: "
-                                 "press Y to teach the CNN on them instead")
-        else:
-            self.retrain("hand")
-
-    def accept_cnn(self) -> None:
-        """Y: refit the CNN on the recording the hand recognizer could not read."""
-        if not self.offer_cnn:
+        if not self.shipped.teachable:
+            self.game.message = f"{self.shipped.name} cannot be taught; frames kept"
             return
-        self.offer_cnn = False
-        self.retrain("cnn")
+        why = personal.problem(self.shipped, self.recording())
+        other = personal.fallback(self.shipped) if why is not None else None
+        if other is not None:
+            self.offer = other
+            found = personal.hands_found(self.recording())
+            self.game.message = (f"Your hand was found in only {found:.0%} of the frames: "
+                                 f"press Y to teach the {other} recognizer on them instead")
+        else:
+            self.retrain(None)
 
-    def retrain(self, kind: str) -> None:
-        """Refit in a background thread; the next steps swap the result in."""
+    def accept(self) -> None:
+        """Y: teach the offered recognizer on the recording the serving one could not read."""
+        if self.offer is None:
+            return
+        kind, self.offer = self.offer, None
+        self.retrain(kind)
+
+    def retrain(self, kind: str | None) -> None:
+        """Refit ``kind`` (None: the shipped model's own) in a background thread; the next
+        steps swap the result in."""
         self.game.message = "Retraining on your frames..."
         self._retrain = threading.Thread(target=self._retrain_run, args=(kind,),
                                          name="rps-retrain", daemon=True)
@@ -174,27 +174,13 @@ class TeachFlow:
         """A refit is running or its result has not been swapped in yet."""
         return self._retrain is not None
 
-    def _retrain_run(self, kind: str) -> None:
+    def _retrain_run(self, kind: str | None) -> None:
         try:
-            if kind == "hand":
-                lms = np.stack([lm for lm, _ in self._hands]) if self._hands else \
-                    np.zeros((0, 21, 3), np.float32)
-                refit_hand(lms, np.array([y for _, y in self._hands], int), self.shipped.root,
-                           self.personal_hand_dir)
-                self._result = self._load_personal("hand")
-            else:
-                cnn = self.shipped.root if isinstance(self.shipped, CnnModel) else None
-                personalize(self.recorder.root, cnn, self.personal_dir)
-                self._result = self._load_personal("cnn")
+            self._result = personal.refit(self.shipped, self.recording(), kind)
         except RpsError as exc:
             self._result = exc
         except Exception as exc:  # reported in the window, never a crash
             self._result = RpsError(f"retraining failed: {exc}")
-
-    def _load_personal(self, kind: str) -> RecognizerModel:
-        if kind == "hand":
-            return load_hand(self.personal_hand_dir, max_hands=self.shipped.max_hands)
-        return load_cnn(self.personal_dir)
 
     def _check_retrain(self) -> None:
         if self._retrain is None or self._retrain.is_alive():
@@ -208,25 +194,18 @@ class TeachFlow:
         self.game.message = "Your personal model is loading (O returns to the shipped one)"
 
     def toggle_model(self) -> None:
-        serving = self.pipe.engine.model  # type: ignore[union-attr]
+        serving = self.pipe.model
         if serving.root != self.shipped.root:
             self.toast(f"Back to {self.shipped.name}...")
-            self.pipe.switch(model=_like(self.shipped, serving))
+            self.pipe.switch(model=self.shipped.with_hands(serving.max_hands))
             return
-        kinds = ("hand", "cnn") if self.reads_hands else ("cnn",)
-        for kind in kinds:  # the recognizer's own personal model first
+        kinds = [self.shipped.kind, personal.fallback(self.shipped)]
+        for kind in filter(None, kinds):  # the recognizer's own personal model first
             try:
-                personal = self._load_personal(kind)
+                model = personal.load_personal(kind, like=serving)
             except RpsError:
                 continue
-            self.toast(f"Switching to {personal.name}...")
-            self.pipe.switch(model=_like(personal, serving))
+            self.toast(f"Switching to {model.name}...")
+            self.pipe.switch(model=model)
             return
         self.toast("No personal model yet: press T to teach it your hand")
-
-
-def _like(model: RecognizerModel, serving: RecognizerModel) -> RecognizerModel:
-    """``model`` tracking as many hands as the one serving (two players need two)."""
-    if isinstance(model, HandModel) and isinstance(serving, HandModel):
-        return dataclasses.replace(model, max_hands=serving.max_hands)
-    return model

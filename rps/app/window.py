@@ -6,13 +6,14 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
-from pathlib import Path
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame
 
 from rps.app import hud, keys
 from rps.app.commands import Commands
+from rps.app.overlay import StageWindow
+from rps.app.scene import Reveal, Scene, TeachPrompt
 from rps.app.sound import Sounds
 from rps.app.teach_flow import TeachFlow
 from rps.app.view import View
@@ -20,10 +21,8 @@ from rps.errors import RpsError
 from rps.game import Duel, DuelRound, Game, State
 from rps.game.guidance import SHOW, Guide
 from rps.game.history import History
-from rps.inference.devices import list_devices, short_name
 from rps.modeltools.collect import Recorder
 from rps.pipeline import Pipeline
-from rps.recognizers.hand.recognizer import HandModel
 from rps.types import Prediction
 
 STALL_PAUSE = 1.0  # seconds without frames before a live camera counts as lost
@@ -36,20 +35,18 @@ class App(Commands):
 
     def __init__(self, pipeline: Pipeline, first_to: int = 3, history: History | None = None,
                  fullscreen: bool = False, muted: bool = False, size=(1280, 720), note: str = "",
-                 recorder: Recorder | None = None, personal_dir: Path | None = None,
-                 keys: list[tuple[int, int]] | None = None, players: int = 1):
+                 recorder: Recorder | None = None, keys: list[tuple[int, int]] | None = None,
+                 players: int = 1):
         self.pipe = pipeline
-        engine = pipeline.engine
-        assert engine is not None
-        self.core = engine.core
-        self.devices = [d.name for d in list_devices(self.core)]
+        self.devices = [d.name for d in pipeline.backend.devices()]
         self.history = history or History()
         self.solo = Game(time.perf_counter, first_to=first_to,
                          history=self.history.player_throws())
         self.duel: Duel | None = None  # the two-player game, while that mode is on
         self.guide = Guide(time.perf_counter)
         self.toasts: deque[tuple[float, str]] = deque(maxlen=3)
-        self.teacher = TeachFlow(pipeline, self.solo, self.toast, recorder, personal_dir)
+        self.teacher = TeachFlow(pipeline, self.solo, self.toast, recorder)
+        self.stages = StageWindow()  # the recognizer's recent stage times, for the HUD
         pygame.display.init()
         pygame.font.init()
         self.fullscreen = fullscreen
@@ -65,7 +62,6 @@ class App(Commands):
         self.running = True
         self.paused = False
         self.last: Prediction | None = None
-        self._device_names: dict[str, str] = {}
         self.frame_ms: deque[float] = deque(maxlen=10000)  # display frame times
         self._t_last = time.perf_counter()
         self._retry_at = 0.0  # when to try saving unsaved matches again
@@ -105,16 +101,11 @@ class App(Commands):
 
     @property
     def device(self) -> str:
-        return self.pipe.engine.ring.device  # type: ignore[union-attr]
+        return self.pipe.device
 
     @property
     def precision(self) -> str:
-        return self.pipe.engine.ring.precision  # type: ignore[union-attr]
-
-    @property
-    def game(self) -> Game | Duel:
-        """The game being played: the two-player one while that mode is on."""
-        return self.duel if self.duel is not None else self.solo
+        return self.pipe.precision
 
     @property
     def players(self) -> int:
@@ -122,7 +113,7 @@ class App(Commands):
 
     @property
     def reads_hands(self) -> bool:
-        return isinstance(self.pipe.engine.model, HandModel)  # type: ignore[union-attr]
+        return self.pipe.model.max_hands > 0
 
     @property
     def opponent_name(self) -> str:
@@ -143,21 +134,32 @@ class App(Commands):
             return ("Player 1", s["player 1"]), ("Player 2", s["player 2"])
         return ("You", s["player"]), ("Computer", s["computer"])
 
-    def reveal_cards(self) -> tuple[tuple[str, str | None], tuple[str, str | None], str, tuple]:
+    def reveal_cards(self) -> Reveal:
         """Left card, right card, banner and its colour for the last round."""
         r = self.game.rounds[-1]
         if isinstance(r, DuelRound):
             banner = {"draw": "Draw"}.get(r.result, f"{r.result.capitalize()} wins!")
-            return ("Player 1", r.p1), ("Player 2", r.p2), banner, hud.ACCENT
+            return Reveal(("Player 1", r.p1), ("Player 2", r.p2), banner, hud.ACCENT)
         banner = {"win": "You win!", "lose": "Computer wins", "draw": "Draw"}[r.result]
         colour = {"win": hud.GOOD, "lose": hud.BAD}.get(r.result, hud.WHITE)
-        return ("You", r.player), ("Computer", r.computer), banner, colour
+        return Reveal(("You", r.player), ("Computer", r.computer), banner, colour)
 
-    def device_label(self) -> str:
-        """The HUD label, asked of OpenVINO once per device rather than every frame."""
-        if self.device not in self._device_names:
-            self._device_names[self.device] = short_name(self.core, self.device)
-        return self._device_names[self.device]
+    def scene(self) -> Scene:
+        """This display frame, frozen for the View."""
+        g, t, now = self.game, self.teacher.session, time.perf_counter()
+        teach = countdown = reveal = None
+        if t is not None and t.step is not None:
+            teach = TeachPrompt(t.step.prompt, t.seconds_left, t.progress,
+                                f"{t.step.label}: {t.taken}/{t.step.frames}", t.hint)
+        elif g.state in (State.COUNTDOWN, State.SHOOT):
+            countdown = (g.countdown_word, g.countdown_number)
+        elif g.state in (State.REVEAL, State.MATCH_OVER) and g.rounds:
+            reveal = self.reveal_cards()
+        return Scene(self.pipe.latest, self.last, self.pipe.metrics.snapshot(),
+                     self.pipe.backend.describe(self.device), self.precision,
+                     self.pipe.model.name, self.opponent_name, tuple(self.stages.lines()),
+                     self.players == 2, self.score_sides(), g.first_to, self.message(),
+                     tuple(s for end, s in self.toasts if end > now), teach, countdown, reveal)
 
     # ---- one frame -------------------------------------------------------------------------
     def step(self) -> None:
@@ -167,7 +169,7 @@ class App(Commands):
         for p in self.pipe.poll():
             self._feed(p)
         self._watch_camera()
-        for e in self.pipe.engine.events():  # type: ignore[union-attr]
+        for e in self.pipe.events():
             if e.kind == "ready":
                 self.pipe.metrics.reset()
                 self.toast(f"Now on {e.device} {e.precision} ({e.message})")
@@ -190,7 +192,7 @@ class App(Commands):
 
     def _feed(self, p: Prediction) -> None:
         self.last = p
-        self.view.stages.add(p)
+        self.stages.add(p)
         self.teacher.feed(p)
         frame = self.pipe.latest
         hw = frame.image.shape[:2] if frame is not None else (0, 0)
@@ -211,7 +213,7 @@ class App(Commands):
         self.matches_played += len(ended)
         for match in ended:
             self.history.queue({**match, "device": self.device, "precision": self.precision,
-                                "model": self.pipe.engine.model.name})  # type: ignore[union-attr]
+                                "model": self.pipe.model.name})
         problem = self.history.save()
         if problem and ended:
             self.toast(f"{problem} - kept, will retry" if self.history.pending else problem, 5)
@@ -234,7 +236,7 @@ class App(Commands):
             self.game.message = "Camera back - press Space to play"
 
     def draw(self) -> None:
-        self.view.draw(self)
+        self.view.draw(self.scene())
 
     def run(self, max_frames: int = 0) -> None:
         n = 0

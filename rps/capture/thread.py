@@ -70,6 +70,10 @@ class CaptureThread:
     def alive(self) -> bool:
         return self._thread.is_alive()
 
+    def threads_alive(self) -> list[str]:
+        """This owner's threads still running (none after ``stop``)."""
+        return [self._thread.name] if self._thread.is_alive() else []
+
     def stalled_for(self) -> float:
         """Seconds since the last frame arrived (0 while frames flow)."""
         return time.perf_counter() - self._last_frame_t

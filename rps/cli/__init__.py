@@ -7,30 +7,26 @@ May import: anything in rps (it is the entry point); nothing imports it but ``__
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 from pathlib import Path
 
 from rps.cli.parser import PRECISION_CHOICES, build_parser
 from rps.errors import RpsError, check_writable, describe
-from rps.files import DISK_ERRNOS, clean_stale
 from rps.inference.modelfiles import SHARED
+from rps.recognizers import RECOGNIZERS
+from rps.userdata.files import DISK_ERRNOS, clean_stale
 
 
 def cache_dir(args: argparse.Namespace) -> Path | None:
-    """OpenVINO's model cache in the user cache folder (RPS_CACHE_DIR overrides)."""
+    """OpenVINO's model cache (``rps.userdata.cache_dir``), unless --no-cache; checked once,
+    so a cache that cannot be written is warned about once."""
     if getattr(args, "no_cache", False):
         return None
-    from rps.inference.core import usable_cache_dir  # checked once, so warned once
+    from rps.userdata import cache_dir as user_cache
+    from rps.userdata import usable_cache_dir
 
-    env = os.environ.get("RPS_CACHE_DIR")
-    if env:
-        return usable_cache_dir(Path(env))
-    import platformdirs
-
-    return usable_cache_dir(Path(platformdirs.user_cache_dir("rps")) / "ov-cache")
-
+    return usable_cache_dir(user_cache())
 
 
 def confirm(question: str, yes: bool) -> bool:
@@ -45,12 +41,12 @@ def confirm(question: str, yes: bool) -> bool:
 
 def cmd_collect(args: argparse.Namespace) -> int:
     from rps.modeltools.collect import Recorder, collect
-    from rps.modeltools.userdirs import recording_folders
+    from rps.userdata import recording_folders
 
     recorder = Recorder(args.out)
     clean_stale(recording_folders(recorder.root))  # frames half-written by a killed run
     if args.clear:
-        from rps.modeltools.userdirs import clear_recording, recorded_frames
+        from rps.userdata.marks import clear_recording, recorded_frames
 
         frames = recorded_frames(recorder.root)
         if not frames:
@@ -75,42 +71,29 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 
 def cmd_personalize(args: argparse.Namespace) -> int:
-    from rps.modeltools.userdirs import default_recordings, personal_hand_model, personal_models
+    from rps.modeltools.personal import personal_dir, personalize_folder
+    from rps.userdata import recordings
 
-    data = args.data or default_recordings()
-    out = args.out or (personal_hand_model() if args.recognizer == "hand" else personal_models())
+    kind = args.recognizer or RECOGNIZERS.default
+    out = args.out or personal_dir(kind)
     clean_stale([out.parent])  # what a killed run left beside --out
-    if args.recognizer == "hand":
-        from rps.modeltools.refit_hand import personalize_hand
-
-        personalize_hand(data, args.model, out, l2=args.l2)
-        return 0
-    from rps.modeltools.personalize import personalize
-
-    personalize(data, args.model, out, l2=args.l2)
+    personalize_folder(kind, args.data or recordings(), args.model, out, l2=args.l2)
     return 0
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    if args.recognizer == "hand":
-        from rps.modeltools.train_hand import HandTrainConfig, train_hand
+    from rps.modeltools.trainers import TRAINABLE, TrainRequest, train
 
-        real = None if args.no_real or not args.real.is_dir() else args.real
-        more = args.more if args.more is not None else sorted(
-            p for p in (SHARED / "data" / "real-more").glob("*") if p.is_dir())
-        train_hand(HandTrainConfig(args.data, real, args.out, tuple(more), seed=args.seed))
-        return 0
-    from rps.modeltools.train import TrainConfig, train
-
-    train(TrainConfig(data=args.data, out=args.out, weights=args.weights,
-                      head_epochs=args.head_epochs, epochs=args.epochs, batch=args.batch,
-                      seed=args.seed, limit=args.limit, use_val=args.use_val,
-                      real=None if args.no_real or not args.real.is_dir() else args.real))
+    real = None if args.no_real or not args.real.is_dir() else args.real
+    train(args.recognizer or TRAINABLE[0], TrainRequest(
+        args.data, args.out, real, None if args.more is None else tuple(args.more),
+        seed=args.seed, weights=args.weights, head_epochs=args.head_epochs, epochs=args.epochs,
+        batch=args.batch, limit=args.limit, use_val=args.use_val))
     return 0
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    from rps.modeltools.userdirs import check_model_out
+    from rps.userdata.marks import check_model_out
 
     check_model_out(args.out)
     clean_stale([args.out.parent])
@@ -147,12 +130,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_devices(args: argparse.Namespace) -> int:
-    import openvino as ov
+    from rps.inference.backend import open_backend
 
-    from rps.inference.devices import list_devices
-
-    core = ov.Core()
-    for d in list_devices(core):
+    for d in open_backend().devices():
         print(f"{d.name:<20}{d.full_name}")
     return 0
 
@@ -185,11 +165,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
-    from rps.app.play import play
-    from rps.modeltools.userdirs import user_folders
+    from rps.app.play import PlayConfig, play
+    from rps.userdata import user_folders
 
     clean_stale(user_folders())
-    return play(args, cache_dir(args))
+    return play(PlayConfig(
+        args.recognizer, args.model, args.source, args.demo, args.fps, args.device,
+        args.precision, paced=not args.max, players=args.players, first_to=args.first_to,
+        fullscreen=args.fullscreen, mute=args.mute, keys=args.keys or "", frames=args.frames,
+        cache_dir=cache_dir(args)))
 
 
 COMMANDS = {"devices": cmd_devices, "bench": cmd_bench, "play": cmd_play, "train": cmd_train,

@@ -11,9 +11,10 @@ from typing import NoReturn
 
 from rps.errors import RpsError, check_output
 from rps.inference.modelfiles import SHARED
+from rps.modeltools.trainers import TRAINABLE
+from rps.recognizers import RECOGNIZERS
 
 PRECISION_CHOICES = ("FP32", "FP16", "INT8")
-RECOGNIZER_CHOICES = ("hand", "cnn")
 HINT_CHOICES = ("LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT")
 
 
@@ -62,18 +63,23 @@ OUT_DIR = _out_path(folder=True)
 OUT_FILE = _out_path(folder=False)
 
 
+def _add_recognizer(p: argparse.ArgumentParser, what: str = "") -> None:
+    """--recognizer, its choices and help from the registry (rps.recognizers)."""
+    kinds = "; ".join(f"{k.name}: {k.help}" for k in RECOGNIZERS.kinds())
+    p.add_argument("--recognizer", "-r", choices=RECOGNIZERS.names(),
+                   default=RECOGNIZERS.default, help=f"{what}{kinds} "
+                   f"(default: {RECOGNIZERS.default})")
+
+
 def _add_model_args(p: argparse.ArgumentParser, multi: bool) -> None:
     nargs = "+" if multi else None
-    p.add_argument("--recognizer", "-r", choices=RECOGNIZER_CHOICES, default="hand",
-                   help="hand: MediaPipe hand landmarks + a gesture classifier (reads real "
-                   "webcams best); cnn: the MobileNet classifier on the whole frame")
+    _add_recognizer(p)
     p.add_argument("--model", help="the recognizer's model folder or model.xml (default: "
-                   "the shipped rps-hand, or rps-mobilenet for cnn)")
+                   "its shipped one)")
     p.add_argument("--device", "-d", nargs=nargs, default=["CPU"] if multi else "CPU",
                    type=_upper, help="inference device(s): CPU, GPU, NPU, AUTO, MULTI:..., "
                    "HETERO:... (see `rps devices`)")
-    p.add_argument("--precision", "-p", nargs=nargs, help="default: the recognizer's own "
-                   "(hand: FP16, cnn: FP32)",
+    p.add_argument("--precision", "-p", nargs=nargs, help="default: the recognizer's own",
                    type=_upper, choices=PRECISION_CHOICES)
     p.add_argument("--no-cache", action="store_true", help="do not use OpenVINO's model cache")
 
@@ -134,9 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
                       "(scripted demos and tests)")
     shared = SHARED / "data" / "rps-cgi"
     train = sub.add_parser("train", help="train a gesture model (needs the train extra)")
-    train.add_argument("--recognizer", "-r", choices=RECOGNIZER_CHOICES, default="cnn",
-                       help="cnn: the MobileNet CNN (default); hand: the landmark classifier, "
-                       "on the CGI renders and the real hands of --real")
+    train.add_argument("--recognizer", "-r", choices=TRAINABLE, default=TRAINABLE[0],
+                       help="the MobileNet CNN (default), or the hand recognizer's landmark "
+                       "classifier on the CGI renders and the real hands of --real")
     train.add_argument("--real", type=Path, default=SHARED / "data" / "rps-cv-real",
                        help="real hands on green (class folders), trained on beside the CGI "
                        "ones (default: ../shared/data/rps-cv-real when present)")
@@ -178,10 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "DIR); or accuracy and speed of Keras vs each IR precision (--keras)")
     ev.add_argument("--data", type=Path, help="class folders of images; alone (no --keras / "
                     "--backgrounds) it is read through the game's recognizer")
-    ev.add_argument("--recognizer", "-r", choices=RECOGNIZER_CHOICES, default="hand",
-                    help="with --data: the recognizer that reads the folder")
+    _add_recognizer(ev, "with --data: the recognizer that reads the folder; ")
     ev.add_argument("--precision", "-p", type=_upper, choices=PRECISION_CHOICES,
-                    help="default: the recognizer's own (hand: FP16, cnn: FP32)")
+                    help="default: the recognizer's own")
     ev.add_argument("--json", type=OUT_FILE, help="--data: write accuracy, per_class, n, "
                     "confusion here")
     ev.add_argument("--stream", action="store_true", help="--data: read each class folder "
@@ -209,10 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     per = sub.add_parser("personalize", help="refit the recognizer's last layer on your "
                          "recording (no TensorFlow needed)")
-    per.add_argument("--recognizer", "-r", choices=RECOGNIZER_CHOICES, default="hand",
-                     help="hand (default, as in play): refit the gesture classifier on the "
-                     "hands read from the frames; cnn: refit the CNN on the frames themselves "
-                     "(for a camera where hands are not found)")
+    _add_recognizer(per, "the recognizer to refit, as in play (the hand recognizer refits "
+                    "its gesture classifier on the hands read from the frames; the CNN its "
+                    "head on the frames themselves, for a camera where hands are not found); ")
     per.add_argument("--data", type=Path, help="recording: class folders of frames, as "
                      "`rps collect` writes (default: the user data folder)")
     per.add_argument("--model", type=Path, help="model to start from (default: shipped)")

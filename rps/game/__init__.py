@@ -2,8 +2,8 @@
 the computer, two players on one webcam), the teach-mode session and match history.
 
 Pure logic on an injected clock: imports neither pygame nor openvino, so every rule is
-unit-tested without a window or a model. May import: ``rps.types``, ``rps.errors``, ``rps.files``
-(history is written whole or not at all).
+unit-tested without a window or a model. May import: ``rps.types``, ``rps.errors``,
+``rps.userdata`` (history is written whole or not at all, in the data folder).
 """
 
 from rps.game.duel import Duel, DuelRound, assign_hands

@@ -11,28 +11,18 @@ that fails keeps its matches in memory (``pending``) for the next try and says w
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from rps.files import write_bytes
+from rps.userdata import history_file
+from rps.userdata.files import write_bytes
 
 try:
     import fcntl
 except ImportError:  # not POSIX: saves still merge, without the lock
     fcntl = None  # type: ignore[assignment]
-
-
-def user_data_dir() -> Path:
-    """RPS_DATA_DIR, else the platform's user data folder for rps."""
-    env = os.environ.get("RPS_DATA_DIR")
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("rps"))
 
 
 def is_match_list(data: object) -> bool:
@@ -54,7 +44,7 @@ class History:
     """The finished matches: those on disk at start plus this game's, saved as they end."""
 
     def __init__(self, path: Path | None = None):
-        self.path = path or user_data_dir() / "history.json"
+        self.path = path or history_file()
         self.matches: list[dict] = []
         self.pending: list[dict] = []  # this game's matches not on disk yet
         self.warning: str | None = None  # for the player, once, at start

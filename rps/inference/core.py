@@ -6,31 +6,16 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-import sys
 import time
 from pathlib import Path
 
 import openvino as ov
 
-from rps.errors import DeviceError, ModelError, RpsError, check_writable, describe
+from rps.errors import DeviceError, ModelError
 from rps.inference.modelfiles import check_ir
+from rps.userdata import usable_cache_dir
 
 HINTS = ("LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT")
-
-
-def usable_cache_dir(cache_dir: Path | None) -> Path | None:
-    """``cache_dir`` (made if missing) when the model cache can be written there, else None
-    with one warning line: a cache only saves time, it must never stop a run."""
-    if cache_dir is None:
-        return None
-    try:
-        check_writable(cache_dir)
-        cache_dir.mkdir(parents=True, exist_ok=True)
-    except (RpsError, OSError) as exc:
-        why = describe(exc) if isinstance(exc, OSError) else str(exc)
-        print(f"rps: warning: {why}; running without the model cache", file=sys.stderr)
-        return None
-    return cache_dir
 
 
 def make_core(cache_dir: Path | None) -> ov.Core:

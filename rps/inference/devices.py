@@ -6,21 +6,13 @@ OpenVINO's multi-line exception.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import openvino as ov
 
 from rps.errors import DeviceError
+from rps.inference.backend import DeviceInfo
 
 VIRTUAL = ("AUTO", "MULTI", "HETERO")
 PREFERENCE = ("NPU", "GPU", "CPU")  # accelerators first for HETERO fall-back order
-
-
-@dataclass(frozen=True)
-class DeviceInfo:
-    name: str
-    full_name: str
-    virtual: bool = False
 
 
 def _full_name(core: ov.Core, name: str) -> str:

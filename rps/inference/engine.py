@@ -1,10 +1,10 @@
-"""The engine: a recognizer's infer-request ring, results in frame order, and device /
+"""The engine: one compiled recognizer serving, results in frame order, and device /
 precision / model switches compiled in the background.
 
-It runs any recognizer (``rps.types.Recognizer``): the CNN, or the multi-stage hand
-pipeline. A switch never stops the stream: the new one compiles on a worker thread while the
-old ring keeps serving; at the next submit the old ring is drained (its results keep their
-place in the order) and the new one takes over.
+It runs any recognizer (``rps.types.Recognizer``) compiled through any backend
+(``rps.inference.backend``). A switch never stops the stream: the new recognizer compiles on
+a worker thread while the old one keeps serving; at the next submit the old one is drained
+(its results keep their place in the order) and the new one takes over.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ import cv2
 import openvino as ov
 
 from rps.errors import RpsError
-from rps.inference.core import HINTS, first_line, make_core
-from rps.inference.devices import validate_device
+from rps.inference.backend import Backend
+from rps.inference.core import HINTS, first_line
+from rps.inference.ov_backend import OpenVinoBackend, as_backend
 from rps.types import Frame, Prediction, Recognizer, RecognizerModel, RingSettings
 
 
@@ -40,15 +41,16 @@ class Engine:
     """Reads frames on one device at a time; delivers Predictions in submission order."""
 
     def __init__(self, model: RecognizerModel, device: str = "CPU", precision: str = "FP32", *,
-                 frame_hw: tuple[int, int] = (480, 640), hint: str = "LATENCY", nireq: int = 0,
-                 sync: bool = False, perf_counters: bool = False, core: ov.Core | None = None,
-                 cache_dir: Path | None = None):
-        if hint.upper() not in HINTS:
-            raise RpsError(f"unknown hint {hint!r}: use one of {', '.join(HINTS)}")
+                 frame_hw: tuple[int, int] = (480, 640), settings: RingSettings | None = None,
+                 backend: Backend | ov.Core | None = None, cache_dir: Path | None = None):
+        settings = settings or RingSettings()
+        if settings.hint.upper() not in HINTS:
+            raise RpsError(f"unknown hint {settings.hint!r}: use one of {', '.join(HINTS)}")
         self.frame_hw = frame_hw
-        self.settings = RingSettings(hint.upper(), 1 if sync else nireq, perf_counters)
-        self.sync = sync
-        self.core = core or make_core(cache_dir)
+        self.settings = RingSettings(settings.hint.upper(), 1 if settings.sync else settings.nireq,
+                                     settings.perf_counters, settings.sync)
+        self.backend = OpenVinoBackend(cache_dir=cache_dir) if backend is None else \
+            as_backend(backend)
         self.error: str | None = None
         self._cond = threading.Condition()
         self._done: dict[int, Prediction | None] = {}
@@ -62,35 +64,36 @@ class Engine:
         self._closing = False
         self._switch_cond = threading.Condition()
         self._switcher: threading.Thread | None = None
-        self.ring = self._build(device, precision, model)
+        self.recognizer = self._build(device, precision, model)
 
     @property
     def model(self) -> RecognizerModel:
         """The model being served."""
-        return self.ring.model
+        return self.recognizer.model
 
     def _build(self, device: str, precision: str, model: RecognizerModel) -> Recognizer:
-        device = validate_device(self.core, device)
-        return model.build(self.core, device, precision.upper(), self.frame_hw, self.settings)
+        device = self.backend.validate(device)
+        return model.build(self.backend, device, precision.upper(), self.frame_hw,
+                           self.settings)
 
     # ---- the hot path --------------------------------------------------------------------
     def submit(self, frame: Frame) -> None:
-        """Start reading a frame; blocks only while every request of the ring is busy."""
+        """Start reading a frame; blocks only while every request of the recognizer is busy."""
         if self._pending is not None:
             self._swap()
-        if frame.image.shape[:2] != self.frame_hw and not self.ring.model.any_size:
+        if frame.image.shape[:2] != self.frame_hw and not self.recognizer.model.any_size:
             # a camera reopened at another size
             frame = Frame(frame.seq, frame.t_capture,
                           cv2.resize(frame.image, self.frame_hw[::-1]))
         idx = self._next_in
         self._next_in += 1
-        ring = self.ring
+        recognizer = self.recognizer
         try:
-            ring.start(frame, partial(self._on_done, idx))
+            recognizer.start(frame, partial(self._on_done, idx))
         except Exception as exc:  # the frame keeps its place in the order, as a failure
-            self._on_done(idx, f"inference failed on {ring.device}: {first_line(exc)}")
-        if self.sync:
-            ring.wait_all()
+            self._on_done(idx, f"inference failed on {recognizer.device}: {first_line(exc)}")
+        if self.settings.sync:
+            recognizer.wait_all()
 
     def _on_done(self, idx: int, result: Prediction | str) -> None:
         pred: Prediction | None = None
@@ -136,7 +139,7 @@ class Engine:
 
     def drain(self) -> None:
         """Wait for every submitted frame's result."""
-        self.ring.wait_all()
+        self.recognizer.wait_all()
 
     # ---- switching -----------------------------------------------------------------------
     def request_switch(self, device: str | None = None, precision: str | None = None,
@@ -146,7 +149,7 @@ class Engine:
         with self._switch_cond:
             # Unnamed parts come from the latest request, so a second quick switch (a
             # precision while a device compiles) adds to the first instead of undoing it.
-            latest = self._pending or self.ring
+            latest = self._pending or self.recognizer
             cur = self._target or self._compiling or (latest.device, latest.precision,
                                                       latest.model)
             if precision is None:
@@ -168,15 +171,15 @@ class Engine:
                     return
                 device, precision, model = self._target  # type: ignore[misc]
                 self._compiling, self._target = self._target, None
-            serving = self._pending or self.ring
+            serving = self._pending or self.recognizer
             if (serving.device, serving.precision, serving.model) == (
                     device.upper(), precision, model):  # equal models: same files and options
                 self._events.append(EngineEvent("ready", serving.device, precision,
                                                 "already serving", time.perf_counter()))
                 continue
             try:
-                ring = self._build(device, precision, model)
-            except Exception as exc:  # a failed switch is an event; the old ring serves on
+                built = self._build(device, precision, model)
+            except Exception as exc:  # a failed switch is an event; the old one serves on
                 why = str(exc) if isinstance(exc, RpsError) else first_line(exc)
                 self._events.append(EngineEvent("failed", device, precision, why,
                                                 time.perf_counter()))
@@ -184,15 +187,15 @@ class Engine:
                     self._compiling = None
                 continue
             with self._switch_cond:
-                self._pending, self._compiling = ring, None  # picked up by the next submit()
+                self._pending, self._compiling = built, None  # picked up by the next submit()
 
     def _swap(self) -> None:
         with self._switch_cond:
             new, self._pending = self._pending, None
         if new is None:
             return
-        self.ring.wait_all()  # old results land first, in order
-        self.ring = new
+        self.recognizer.wait_all()  # old results land first, in order
+        self.recognizer = new
         self._events.append(EngineEvent("ready", new.device, new.precision,
                                         f"compiled in {new.compile_ms:.0f} ms",
                                         time.perf_counter()))
@@ -211,7 +214,7 @@ class Engine:
     # ---- reporting and shutdown ----------------------------------------------------------
     def perf_counts(self) -> list[ov.ProfilingInfo]:
         """Per-layer counters of the last request (needs ``perf_counters=True``)."""
-        return self.ring.perf_counts()
+        return self.recognizer.perf_counts()
 
     def close(self) -> None:
         with self._switch_cond:
@@ -219,4 +222,8 @@ class Engine:
             self._switch_cond.notify_all()
         if self._switcher is not None:
             self._switcher.join(5.0)
-        self.ring.wait_all()
+        self.recognizer.wait_all()
+
+    def threads_alive(self) -> list[str]:
+        """The engine's own threads still running (the switcher; none after close)."""
+        return [t.name for t in (self._switcher,) if t is not None and t.is_alive()]

@@ -25,8 +25,8 @@ from importlib.resources import files
 from pathlib import Path
 
 from rps.errors import ModelError
-from rps.files import write_text
 from rps.types import CLASSES, PRECISIONS
+from rps.userdata.files import write_text
 
 SHIPPED_MODELS = Path(str(files("rps") / "models"))  # installed wheels unpack to a folder
 DEFAULT_MODEL = SHIPPED_MODELS / "rps-mobilenet"

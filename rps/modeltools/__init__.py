@@ -4,5 +4,5 @@ synthetic scenes, datasets and reports they use.
 Run from the command line (``rps train`` ...) and by teach mode; TensorFlow and NNCF are
 imported only inside the functions that need them. May import: ``rps.recognizers``,
 ``rps.inference``, ``rps.capture``, ``rps.game`` (the teach session), ``rps.types``,
-``rps.errors``, ``rps.files``; never ``rps.app``.
+``rps.errors``, ``rps.userdata``; never ``rps.app``.
 """

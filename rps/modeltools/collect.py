@@ -16,10 +16,11 @@ import numpy as np
 
 from rps.capture import CaptureThread, FrameSource
 from rps.errors import RpsError, SourceError, check_writable
-from rps.files import write_bytes
 from rps.game.teach import HINTS, TeachSession
 from rps.modeltools.dataset import scan
-from rps.modeltools.userdirs import default_recordings, mark_recording
+from rps.userdata import recordings
+from rps.userdata.files import write_bytes
+from rps.userdata.marks import mark_recording
 
 
 def thumbnail(image: np.ndarray) -> np.ndarray:
@@ -31,10 +32,10 @@ def thumbnail(image: np.ndarray) -> np.ndarray:
 
 class Recorder:
     """Writes frames into a recording folder, claimed with its marker at the first frame
-    (``rps.modeltools.userdirs``: what `rps collect --clear` may delete)."""
+    (``rps.userdata.marks``: what `rps collect --clear` may delete)."""
 
     def __init__(self, root: Path | None = None):
-        self.root = root or default_recordings()
+        self.root = root or recordings()
         self._claimed = False
 
     def save(self, label: str, image: np.ndarray) -> Path:

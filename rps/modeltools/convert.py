@@ -17,11 +17,11 @@ import numpy as np
 import openvino as ov
 
 from rps.errors import ModelError, RpsError
-from rps.files import merge_into, staged, write_text
 from rps.inference.core import save_ir
 from rps.inference.modelfiles import DEFAULT_MEAN, DEFAULT_SCALE, read_labels, stamp_model
 from rps.modeltools.dataset import canonical_class, scan, split_by_group
 from rps.modeltools.samples import SIZE, load_hands, make_set, to_input
+from rps.userdata.files import merge_into, staged, write_text
 
 CREDIT = "Rock Paper Scissors dataset by Laurence Moroney, CC BY 2.0"
 

@@ -14,18 +14,18 @@ import cv2
 import numpy as np
 
 from rps.errors import RpsError
-from rps.files import write_text
-from rps.inference.core import make_core
+from rps.inference.backend import Backend, open_backend
 from rps.inference.engine import Engine
 from rps.modeltools.dataset import scan
 from rps.recognizers import load_recognizer
 from rps.types import CLASSES, Frame, RecognizerModel
+from rps.userdata.files import write_text
 
 
-def eval_folder(data: Path, recognizer: str = "hand", model: Path | None = None,
+def eval_folder(data: Path, recognizer: str | None = None, model: Path | None = None,
                 device: str = "CPU", precision: str | None = None, json_out: Path | None = None,
                 cache_dir: Path | None = None, quiet: bool = False, stream: bool = False,
-                limit: int = 0) -> dict:
+                limit: int = 0, backend: Backend | None = None) -> dict:
     """Stills: each image alone. Stream: each class folder is one video in natural file
     order, tracking on, the way the game sees a moving hand."""
     samples = scan(data)
@@ -36,9 +36,9 @@ def eval_folder(data: Path, recognizer: str = "hand", model: Path | None = None,
     reader = load_recognizer(recognizer, model, track=stream, realtime=False)
     precision = precision or reader.default_precision
     truth, got, ms = read_streams(reader, streams, stream, device, precision,
-                                  make_core(cache_dir))
+                                  backend or open_backend(cache_dir))
     result = summarize(np.array(truth), np.array(got))
-    result.update(recognizer=recognizer, model=reader.name, device=device,
+    result.update(recognizer=reader.kind, model=reader.name, device=device,
                   precision=precision, data=str(data), mode="stream" if stream else "stills",
                   infer_ms_median=float(np.median(ms)))
     if not quiet:
@@ -52,12 +52,14 @@ Labelled = tuple[str, "Path | np.ndarray"]  # a class and an image file or BGR i
 
 
 def read_streams(reader: RecognizerModel, streams: list[list[Labelled]], stream: bool,
-                 device: str, precision: str, core) -> tuple[list[int], list[int], list[float]]:
+                 device: str, precision: str, backend
+                 ) -> tuple[list[int], list[int], list[float]]:
     """Class indices true and read, and inference ms, of every frame. Stills: each frame
     alone, on one engine per image size unless the recognizer reads any size (nothing is
     stretched). Stream: a fresh engine per
     stream, so tracking carries over only within it; frames of other sizes are centred on
-    a canvas of the largest (a camera never changes size mid-stream)."""
+    a canvas of the largest (a camera never changes size mid-stream). ``backend``: a
+    Backend, or an ``ov.Core`` to run OpenVINO on."""
     truth, got, ms = [], [], []
     engines: dict[tuple[int, int], Engine] = {}
     try:
@@ -72,7 +74,7 @@ def read_streams(reader: RecognizerModel, streams: list[list[Labelled]], stream:
                 hw = (0, 0) if reader.any_size else img.shape[:2]
                 if hw not in engines:
                     engines[hw] = Engine(reader, device, precision, frame_hw=img.shape[:2],
-                                         core=core)
+                                         backend=backend)
                 p = _one(engines[hw], len(truth), img, where)
                 truth.append(CLASSES.index(label))
                 got.append(CLASSES.index(p.label) if p.label in CLASSES else -1)

@@ -18,7 +18,6 @@ import numpy as np
 import openvino as ov
 
 from rps.errors import RpsError
-from rps.files import write_text
 from rps.inference.core import read_ir
 from rps.inference.modelfiles import load_model_files
 from rps.modeltools.dataset import scan, split_by_group
@@ -30,6 +29,7 @@ from rps.modeltools.report import (
 )
 from rps.modeltools.samples import CANVAS, load_hands, make_set, to_input
 from rps.types import CLASSES
+from rps.userdata.files import write_text
 
 # Real photos that ship inside scikit-image (public domain / CC0, see its data README),
 # never used in training: the "room the model has never seen" for the generalization test.

@@ -25,12 +25,12 @@ import openvino as ov
 from openvino import opset13 as ops
 
 from rps.errors import ModelError, RpsError
-from rps.files import staged, swap_in, write_bytes, write_text
 from rps.inference.core import read_ir, save_ir
 from rps.inference.modelfiles import ModelFiles, load_model_files, stamp_model
 from rps.inference.preprocess import embed_preprocessing
 from rps.modeltools.dataset import scan
-from rps.modeltools.userdirs import PERSONAL_MARKER, check_personal_out
+from rps.userdata.files import staged, swap_in, write_bytes, write_text
+from rps.userdata.marks import PERSONAL_MARKER, check_personal_out
 
 
 @dataclass

@@ -36,9 +36,9 @@ from rps.modeltools.personalize import (
     rehearsed,
     save_personal,
 )
-from rps.modeltools.userdirs import check_personal_out
 from rps.recognizers.hand.features import batch
 from rps.recognizers.hand.recognizer import HandModel, load_hand, read_classifier
+from rps.userdata.marks import check_personal_out
 
 COPIES = 8  # turned / jittered copies of each recorded hand
 TURN_DEG = 20.0  # out of the image plane, each way: a player's own range, narrower than training's

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rps.files import write_bytes, write_text
+from rps.userdata.files import write_bytes, write_text
 
 
 def classification_report(y_true: Sequence[int], y_pred: Sequence[int],

@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 
 from rps.errors import RpsError
-from rps.files import write_text
 from rps.inference.modelfiles import SHARED
 from rps.modeltools.dataset import Sample, held_out_real, scan, split_by_group
 from rps.modeltools.quiet import import_keras
@@ -30,6 +29,7 @@ from rps.modeltools.samples import (
     training_photos,
 )
 from rps.types import CLASSES
+from rps.userdata.files import write_text
 
 SHARED_WEIGHTS = SHARED / "weights" / "mobilenet_v1_0.25_224_imagenet_no_top.h5"
 CREDIT = "Rock Paper Scissors dataset by Laurence Moroney, CC BY 2.0"

@@ -8,21 +8,24 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import openvino as ov
 
 from rps.errors import ModelError
-from rps.inference.core import compile_config, compile_on, first_line, read_ir
+from rps.inference.backend import Backend, compile_timed
+from rps.inference.core import first_line
 from rps.inference.modelfiles import ModelFiles, load_model_files
+from rps.inference.ov_backend import as_backend
 from rps.inference.preprocess import embed_preprocessing
 from rps.types import Frame, Prediction, RingSettings
 
 
-def prepare_model(core: ov.Core, files: ModelFiles, precision: str,
+def prepare_model(backend: Backend | ov.Core, files: ModelFiles, precision: str,
                   frame_hw: tuple[int, int]) -> ov.Model:
     """Read the IR, check it is a classifier matching the labels, embed preprocessing."""
     xml = files.xml(precision)
-    model = read_ir(core, xml)
+    model = as_backend(backend).read(xml)
     if len(model.inputs) != 1 or len(model.outputs) < 1:
         raise ModelError(f"{xml}: expected one image input, found {len(model.inputs)}")
     out_shape = model.output(0).get_partial_shape()
@@ -39,6 +42,10 @@ class CnnModel:
     """A classifier model folder (shipped, personal or converted) as a RecognizerModel."""
 
     files: ModelFiles
+    kind: ClassVar[str] = "cnn"
+    max_hands: ClassVar[int] = 0  # it reads the whole frame, no hands
+    stage_names: ClassVar[tuple[str, ...]] = ()
+    teachable: ClassVar[bool] = True  # its head is refitted on the recorded frames
 
     @property
     def root(self) -> Path:
@@ -47,6 +54,13 @@ class CnnModel:
     @property
     def name(self) -> str:
         return self.files.name
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.files.labels
+
+    def with_hands(self, n: int) -> CnnModel:
+        return self
 
     @property
     def any_size(self) -> bool:
@@ -61,11 +75,10 @@ class CnnModel:
     def default_precision(self) -> str:
         return "FP32"
 
-    def build(self, core: ov.Core, device: str, precision: str, frame_hw: tuple[int, int],
+    def build(self, backend: Backend, device: str, precision: str, frame_hw: tuple[int, int],
               settings: RingSettings) -> CnnRecognizer:
-        model = prepare_model(core, self.files, precision, frame_hw)
-        config = compile_config(core, device, precision, settings.hint, settings.perf_counters)
-        compiled, compile_ms = compile_on(core, model, device, precision, config)
+        model = prepare_model(backend, self.files, precision, frame_hw)
+        compiled, compile_ms = compile_timed(backend, model, device, precision, settings)
         n = settings.nireq or int(compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS"))
         if not settings.nireq and settings.hint != "LATENCY":
             # One spare request per stream: while Python hands a result over, the stream
@@ -106,7 +119,7 @@ class CnnRecognizer:
         try:
             scores = request.get_output_tensor(0).data.reshape(-1).copy()
             result: Prediction | str = Prediction(
-                frame.seq, frame.t_capture, t_done, scores, self.model.files.labels,
+                frame.seq, frame.t_capture, t_done, scores, self.model.labels,
                 request.latency, self.device, self.precision)
         except Exception as exc:  # keep the order moving and surface the failure
             result = f"inference failed on {self.device}: {first_line(exc)}"

@@ -9,29 +9,15 @@ import pytest
 from rps.app.hud import CLASS_COLOURS
 from rps.app.overlay import to_screen
 from rps.app.window import App
-from rps.capture import DEMO_CLIP, open_source
+from rps.capture import open_source
 from rps.game import DuelRound, State
 from rps.game.history import History
-from rps.pipeline import Pipeline
+from rps.modeltools.personal import personal_dir
 from rps.recognizers import load_recognizer
-
-DEMO = DEMO_CLIP
 
 
 def press(key: int) -> None:
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, unicode="", mod=0))
-
-
-@pytest.fixture
-def hand_app(tmp_path, monkeypatch):
-    monkeypatch.setenv("RPS_DATA_DIR", str(tmp_path))
-    pipe = Pipeline(open_source(DEMO), load_recognizer("hand"), "CPU", "FP32",
-                    loop=True).start()
-    app = App(pipe, history=History(tmp_path / "history.json"), size=(640, 360))
-    yield app
-    app.close()
-    pipe.stop()
-    assert pipe.threads_alive() == []
 
 
 def step_until_hand(app: App, limit: int = 900):
@@ -75,7 +61,7 @@ def test_the_hud_shows_each_stage_and_how_often_palm_detection_ran(hand_app):
     step_until_hand(hand_app)
     for _ in range(30):
         hand_app.step()
-    lines = hand_app.view.stages.lines()
+    lines = hand_app.stages.lines()
     assert lines[0].startswith("ms: palm") and "landmarks" in lines[0]
     assert "classifier" in lines[0]
     assert "palm on" in lines[1] and "hands seen" in lines[1]
@@ -83,8 +69,8 @@ def test_the_hud_shows_each_stage_and_how_often_palm_detection_ran(hand_app):
 
 def test_two_players_switch_to_two_hands_and_back(hand_app):
     press(pygame.K_n)
-    _step_until(hand_app, lambda: hand_app.pipe.engine.model.max_hands == 2, 300)
-    assert hand_app.players == 2 and hand_app.pipe.engine.model.max_hands == 2
+    _step_until(hand_app, lambda: hand_app.pipe.model.max_hands == 2, 300)
+    assert hand_app.players == 2 and hand_app.pipe.model.max_hands == 2
     assert hand_app.score_sides() == (("Player 1", 0), ("Player 2", 0))
     hand_app.game.start_round()
     for _ in range(5):
@@ -99,30 +85,20 @@ def test_two_players_switch_to_two_hands_and_back(hand_app):
     assert saved["mode"] == "two-player" and saved["throws"] == [["rock", "paper"]]
     assert hand_app.game.state == State.MATCH_OVER
     press(pygame.K_n)
-    _step_until(hand_app, lambda: hand_app.pipe.engine.model.max_hands == 1, 300)
-    assert hand_app.players == 1 and hand_app.pipe.engine.model.max_hands == 1
+    _step_until(hand_app, lambda: hand_app.pipe.model.max_hands == 1, 300)
+    assert hand_app.players == 1 and hand_app.pipe.model.max_hands == 1
 
 
-def test_two_players_with_the_cnn_say_they_need_the_hand_recognizer(tiny_model, tmp_path,
-                                                                    monkeypatch):
-    monkeypatch.setenv("RPS_DATA_DIR", str(tmp_path))
-    pipe = Pipeline(open_source(DEMO), load_recognizer("cnn", tiny_model), "CPU", "FP32",
-                    loop=True).start()
-    app = App(pipe, history=History(tmp_path / "h.json"), size=(640, 360), players=2)
-    try:
-        app.step()
-        assert app.players == 1
-        assert any("need the hand recognizer" in s for _, s in app.toasts)
-        assert app.view.stages.lines() == []  # the CNN's HUD is what it was
-    finally:
-        app.close()
-        pipe.stop()
+def test_two_players_with_the_cnn_say_they_need_a_recognizer_of_hands(make_app, tiny_model):
+    app = make_app(load_recognizer("cnn", tiny_model), players=2)
+    app.step()
+    assert app.players == 1
+    assert any("need a recognizer that reads hands" in s for _, s in app.toasts)
+    assert app.stages.lines() == []  # the CNN's HUD is what it was
 
 
-def _teach_app(source, tmp_path, monkeypatch) -> App:
-    monkeypatch.setenv("RPS_DATA_DIR", str(tmp_path))
-    pipe = Pipeline(source, load_recognizer("hand"), "CPU", "FP32", loop=True).start()
-    app = App(pipe, history=History(tmp_path / "h.json"), size=(640, 360))
+def _teach_app(make_app, source) -> App:
+    app = make_app(load_recognizer("hand"), source)
     app.teacher.settings = {"per_class": 3, "rate": 30.0, "countdown": 0.0}
     return app
 
@@ -134,44 +110,35 @@ def _step_until(app: App, done, limit: int = 900) -> None:
             return
 
 
-def test_teach_on_landmarks_refits_the_classifier_and_hot_swaps_it(tmp_path, monkeypatch,
+def test_teach_on_landmarks_refits_the_classifier_and_hot_swaps_it(make_app, tmp_path,
                                                                    cgi_data):
     hands = tmp_path / "hands"  # a "camera" that always shows a hand: CGI paper renders
     hands.mkdir()
     for f in sorted((cgi_data / "paper").glob("*.jpg"))[:6]:
         (hands / f.name).write_bytes(f.read_bytes())
-    app = _teach_app(open_source(hands), tmp_path, monkeypatch)
-    try:
-        press(pygame.K_t)
-        personal = app.teacher.personal_hand_dir
-        _step_until(app, lambda: app.pipe.engine.model.root == personal)
-        assert app.pipe.engine.model.root == personal  # the refitted classifier serves
-        assert app.teacher.recorder.counts() == {"none": 3, "rock": 3, "paper": 3,
-                                                 "scissors": 3}
-        assert len(app.teacher._hands) >= 9  # landmarks kept with the throw frames
-        assert (personal / "FP16" / "model.xml").is_file()
-        press(pygame.K_o)  # back to the shipped classifier
-        _step_until(app, lambda: app.pipe.engine.model.root == app.teacher.shipped.root, 300)
-        assert app.pipe.engine.model.root == app.teacher.shipped.root
-        assert app.last is not None and app.last.hands  # it still reads the hand
-    finally:
-        app.close()
-        app.pipe.stop()
+    app = _teach_app(make_app, open_source(hands))
+    press(pygame.K_t)
+    personal = personal_dir("hand")
+    _step_until(app, lambda: app.pipe.model.root == personal)
+    assert app.pipe.model.root == personal  # the refitted classifier serves
+    assert app.teacher.recorder.counts() == {"none": 3, "rock": 3, "paper": 3,
+                                             "scissors": 3}
+    assert len(app.teacher._hands) >= 9  # landmarks kept with the throw frames
+    assert (personal / "FP16" / "model.xml").is_file()
+    press(pygame.K_o)  # back to the shipped classifier
+    _step_until(app, lambda: app.pipe.model.root == app.teacher.shipped.root, 300)
+    assert app.pipe.model.root == app.teacher.shipped.root
+    assert app.last is not None and app.last.hands  # it still reads the hand
 
 
-def test_when_the_hand_is_missed_teach_mode_offers_the_cnn_and_y_takes_it(tmp_path,
-                                                                         monkeypatch):
+def test_when_the_hand_is_missed_teach_mode_offers_the_cnn_and_y_takes_it(make_app):
     from rps.capture import SyntheticSource
 
-    app = _teach_app(SyntheticSource(320, 240), tmp_path, monkeypatch)  # no hand, ever
-    try:
-        press(pygame.K_t)
-        _step_until(app, lambda: app.teacher.offer_cnn)
-        assert app.teacher.offer_cnn and "press Y" in app.game.message
-        assert not app.teacher.retraining
-        press(pygame.K_y)
-        _step_until(app, lambda: app.pipe.engine.model.root == app.teacher.personal_dir, 1800)
-        assert app.pipe.engine.model.root == app.teacher.personal_dir  # the personal CNN
-    finally:
-        app.close()
-        app.pipe.stop()
+    app = _teach_app(make_app, SyntheticSource(320, 240))  # no hand, ever
+    press(pygame.K_t)
+    _step_until(app, lambda: app.teacher.offer)
+    assert app.teacher.offer == "cnn" and "press Y" in app.game.message
+    assert not app.teacher.retraining
+    press(pygame.K_y)
+    _step_until(app, lambda: app.pipe.model.root == personal_dir("cnn"), 1800)
+    assert app.pipe.model.root == personal_dir("cnn")  # the personal CNN

@@ -2,32 +2,15 @@
 
 
 import pygame
-import pytest
 
-from rps.app.window import App
-from rps.capture import DEMO_CLIP, open_source
 from rps.game import State
 from rps.game.history import History
-from rps.pipeline import Pipeline
-from rps.recognizers.cnn import load_cnn
-
-DEMO = DEMO_CLIP
+from rps.modeltools.personal import personal_dir
+from rps.recognizers import load_recognizer
 
 
 def press(key: int, char: str = "") -> None:
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, unicode=char, mod=0))
-
-
-@pytest.fixture
-def app(tiny_model, tmp_path, monkeypatch):
-    monkeypatch.setenv("RPS_DATA_DIR", str(tmp_path))
-    pipe = Pipeline(open_source(DEMO), load_cnn(tiny_model), "CPU", "FP32",
-                    loop=True).start()
-    app = App(pipe, history=History(tmp_path / "history.json"), size=(640, 360))
-    yield app
-    app.close()
-    pipe.stop()
-    assert pipe.threads_alive() == []
 
 
 def test_keys_drive_the_game_over_300_frames(app):
@@ -75,7 +58,8 @@ def test_number_keys_pick_devices_and_a_screenshot_is_saved(app, tmp_path):
     assert len(shots) == 1 and shots[0].stat().st_size > 1000
 
 
-def test_a_finished_match_is_saved_to_history(app, tmp_path):
+def test_a_finished_match_is_saved_to_history(any_app, tmp_path):
+    app = any_app
     app.game.first_to = 1
     app.game.start_round()
     app.game._judge({"rock": "paper", "paper": "scissors",
@@ -83,10 +67,11 @@ def test_a_finished_match_is_saved_to_history(app, tmp_path):
     app.step()
     saved = History(tmp_path / "history.json").matches
     assert len(saved) == 1 and saved[0]["result"] == "win"
-    assert saved[0]["device"] == "CPU" and saved[0]["model"] == "tiny"
+    assert saved[0]["device"] == "CPU" and saved[0]["model"] == app.pipe.model.name
 
 
-def test_a_failed_switch_says_why_and_stays(app):
+def test_a_failed_switch_says_why_and_stays(any_app):
+    app = any_app
     app.switch(device="HETERO:NOPE")
     for _ in range(30):
         app.step()
@@ -98,21 +83,21 @@ def test_teach_mode_records_retrains_and_hot_swaps(app, tmp_path):
     app.teacher.settings = {"per_class": 3, "rate": 30.0, "countdown": 0.0}
     press(pygame.K_t)
     frames = 0
-    while app.pipe.engine.model.root != app.teacher.personal_dir and frames < 600:
+    while app.pipe.model.root != personal_dir("cnn") and frames < 600:
         app.step()
         frames += 1
-    assert app.pipe.engine.model.root == app.teacher.personal_dir  # the personal model serves
+    assert app.pipe.model.root == personal_dir("cnn")  # the personal model serves
     assert app.teacher.recorder.counts() == {"none": 3, "rock": 3, "paper": 3, "scissors": 3}
     assert app.last is not None
     press(pygame.K_o)  # back to the shipped model
     for _ in range(120):
         app.step()
-        if app.pipe.engine.model.root == app.teacher.shipped.root:
+        if app.pipe.model.root == app.teacher.shipped.root:
             break
-    assert app.pipe.engine.model.root == app.teacher.shipped.root
+    assert app.pipe.model.root == app.teacher.shipped.root
 
 
-def test_camera_lost_mid_match_pauses_and_resumes(tiny_model, tmp_path, monkeypatch):
+def test_camera_lost_mid_match_pauses_and_resumes(make_app, tiny_model):
     import threading
     import time
 
@@ -126,28 +111,21 @@ def test_camera_lost_mid_match_pauses_and_resumes(tiny_model, tmp_path, monkeypa
             time.sleep(1 / 60)
             return None if self.dark.is_set() else super().read()
 
-    monkeypatch.setenv("RPS_DATA_DIR", str(tmp_path))
     cam = Camera(320, 240)
-    pipe = Pipeline(cam, load_cnn(tiny_model)).start()
-    app = App(pipe, history=History(tmp_path / "h.json"), size=(640, 360))
-    try:
-        app.game.start_round()
+    app = make_app(load_recognizer("cnn", tiny_model), cam)
+    app.game.start_round()
+    app.step()
+    cam.dark.set()
+    t_end = time.perf_counter() + 4
+    while not app.paused and time.perf_counter() < t_end:
         app.step()
-        cam.dark.set()
-        t_end = time.perf_counter() + 4
-        while not app.paused and time.perf_counter() < t_end:
-            app.step()
-        assert app.paused and "Camera lost" in app.game.message
-        assert app.game.state == State.IDLE and app.game.round is None  # round cancelled
-        cam.dark.clear()
-        t_end = time.perf_counter() + 4
-        while app.paused and time.perf_counter() < t_end:
-            app.step()
-        assert not app.paused and "Camera back" in app.game.message
-    finally:
-        app.close()
-        pipe.stop()
-    assert pipe.threads_alive() == []
+    assert app.paused and "Camera lost" in app.game.message
+    assert app.game.state == State.IDLE and app.game.round is None  # round cancelled
+    cam.dark.clear()
+    t_end = time.perf_counter() + 4
+    while app.paused and time.perf_counter() < t_end:
+        app.step()
+    assert not app.paused and "Camera back" in app.game.message
 
 
 def test_a_match_that_cannot_be_saved_is_a_toast_and_is_saved_later(app, tmp_path):

@@ -10,6 +10,7 @@ from rps.inference.engine import Engine
 from rps.inference.modelfiles import load_model_files, read_labels
 from rps.pipeline import Pipeline
 from rps.recognizers.cnn import load_cnn
+from rps.types import RingSettings
 from tests.tinymodel import write_tiny_model_dir
 
 
@@ -25,10 +26,10 @@ def _collect(pipe: Pipeline, timeout: float = 10.0) -> list:
 
 def test_predictions_arrive_in_order_from_a_synthetic_source(tiny_model):
     files = load_cnn(tiny_model)
-    with Pipeline(SyntheticSource(count=300), files, hint="THROUGHPUT", nireq=4,
+    with Pipeline(SyntheticSource(count=300), files, settings=RingSettings("THROUGHPUT", 4),
                   paced=False) as pipe:
         preds = _collect(pipe)
-        assert pipe.engine.ring.nireq == 4
+        assert pipe.recognizer.nireq == 4
     assert [p.seq for p in preds] == list(range(1, 301))
     assert all(p.t_done >= p.t_capture for p in preds)
     assert all(abs(p.scores.sum() - 1) < 1e-3 for p in preds)
@@ -36,7 +37,8 @@ def test_predictions_arrive_in_order_from_a_synthetic_source(tiny_model):
 
 def test_switch_mid_stream_keeps_order_and_loses_nothing(tiny_model):
     files = load_cnn(tiny_model)
-    pipe = Pipeline(SyntheticSource(count=600, fps=600), files, hint="THROUGHPUT", nireq=3)
+    pipe = Pipeline(SyntheticSource(count=600, fps=600), files,
+                    settings=RingSettings("THROUGHPUT", 3))
     with pipe:
         preds = []
         while len(preds) < 100:
@@ -57,7 +59,8 @@ def test_switch_mid_stream_keeps_order_and_loses_nothing(tiny_model):
 
 def test_rapid_switches_do_not_crash_lose_or_reorder(tiny_model):
     files = load_cnn(tiny_model)
-    pipe = Pipeline(SyntheticSource(count=1500, fps=1000), files, hint="THROUGHPUT")
+    pipe = Pipeline(SyntheticSource(count=1500, fps=1000), files,
+                    settings=RingSettings("THROUGHPUT"))
     targets = ["AUTO", "CPU", "MULTI:CPU", "HETERO:CPU"]
     with pipe:
         preds = []
@@ -135,5 +138,5 @@ def test_teachable_machine_labels_drop_the_index(tmp_path):
 def test_model_cache_is_written_to_the_cache_dir(tiny_model, tmp_path):
     files = load_cnn(tiny_model)
     core = make_core(tmp_path / "cache")
-    Engine(files, core=core).close()
+    Engine(files, backend=core).close()
     assert any((tmp_path / "cache").iterdir())

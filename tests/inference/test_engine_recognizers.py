@@ -66,7 +66,7 @@ def _frame(seq: int) -> Frame:
 
 
 def test_a_frame_whose_start_fails_keeps_the_order_moving():
-    engine = Engine(EchoModel(fail_on=frozenset({2})), frame_hw=(4, 4), core=ov.Core())
+    engine = Engine(EchoModel(fail_on=frozenset({2})), frame_hw=(4, 4), backend=ov.Core())
     for i in range(1, 5):
         engine.submit(_frame(i))
     got = engine.take(1.0)
@@ -76,7 +76,7 @@ def test_a_frame_whose_start_fails_keeps_the_order_moving():
 
 
 def test_the_switch_thread_survives_an_unexpected_compile_error():
-    engine = Engine(EchoModel(), frame_hw=(4, 4), core=ov.Core())
+    engine = Engine(EchoModel(), frame_hw=(4, 4), backend=ov.Core())
     engine.request_switch(model=EchoModel(root=Path("bad"), build_error=RuntimeError))
     deadline = time.perf_counter() + 5
     events = []
@@ -85,26 +85,26 @@ def test_the_switch_thread_survives_an_unexpected_compile_error():
         time.sleep(0.01)
     assert events and events[0].kind == "failed" and "compiler exploded" in events[0].message
     engine.request_switch(precision="FP16")  # the switcher still works afterwards
-    while engine.ring.precision != "FP16" and time.perf_counter() < deadline:
+    while engine.recognizer.precision != "FP16" and time.perf_counter() < deadline:
         engine.submit(_frame(1))
         engine.take(0.01)
-    assert engine.ring.precision == "FP16"
+    assert engine.recognizer.precision == "FP16"
     assert threading.active_count() < 50
     engine.close()
 
 
 def test_a_quick_second_switch_adds_to_the_first():
     slow = EchoModel(root=Path("slow"), build_delay=0.3)
-    engine = Engine(slow, frame_hw=(4, 4), core=ov.Core())
+    engine = Engine(slow, frame_hw=(4, 4), backend=ov.Core())
     slow.building.clear()
     engine.request_switch(device="AUTO")
     assert slow.building.wait(2)
     assert engine.switching
     engine.request_switch(precision="INT8")  # while AUTO is still compiling
     deadline = time.perf_counter() + 5
-    while (engine.ring.device, engine.ring.precision) != ("AUTO", "INT8") and \
+    while (engine.recognizer.device, engine.recognizer.precision) != ("AUTO", "INT8") and \
             time.perf_counter() < deadline:
         engine.submit(_frame(1))
         engine.take(0.02)
-    assert (engine.ring.device, engine.ring.precision) == ("AUTO", "INT8")
+    assert (engine.recognizer.device, engine.recognizer.precision) == ("AUTO", "INT8")
     engine.close()

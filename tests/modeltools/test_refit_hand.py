@@ -16,6 +16,7 @@ import openvino as ov
 import pytest
 
 from rps.inference.modelfiles import load_model_files
+from rps.inference.ov_backend import OpenVinoBackend
 from rps.modeltools.refit_hand import (
     MIN_COVERAGE,
     coverage_problem,
@@ -45,7 +46,7 @@ def hands():
 
 def _scores(model: Path | None, landmarks: np.ndarray, precision: str = "FP32") -> np.ndarray:
     """The classifier's scores through the recognizer the engine compiles."""
-    rec = load_recognizer("hand", model).build(ov.Core(), "CPU", precision, (480, 640),
+    rec = load_recognizer("hand", model).build(OpenVinoBackend(), "CPU", precision, (480, 640),
                                                RingSettings())
     return np.stack(rec.classify([Reading(lm, 1.0, 0.0, None) for lm in landmarks]))
 

@@ -11,6 +11,7 @@ import openvino as ov
 import pytest
 
 from rps.capture import SyntheticSource
+from rps.inference.ov_backend import OpenVinoBackend
 from rps.pipeline import Pipeline
 from rps.recognizers import load_recognizer
 from rps.recognizers.hand import features, palm
@@ -93,7 +94,7 @@ def test_tracking_reuses_the_roi_and_falls_back_to_detection(stages):
 
 def test_an_empty_scene_reads_none_with_no_hands():
     model = load_recognizer("hand")
-    rec = model.build(ov.Core(), "CPU", "FP32", (480, 640), _settings())
+    rec = model.build(OpenVinoBackend(), "CPU", "FP32", (480, 640), _settings())
     p = rec.read(Frame(1, 0.0, _scene(None)))
     assert p.label == "none" and p.confidence == 1.0 and p.hands == ()
     p = rec.read(Frame(2, 0.0, _scene(_hand("scissors", 1))))

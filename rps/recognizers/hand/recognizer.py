@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import openvino as ov
 from openvino.preprocess import ColorFormat, PrePostProcessor
 
 from rps.errors import ModelError
-from rps.inference.core import compile_config, compile_on, first_line, read_ir
+from rps.inference.backend import Backend, compile_timed
+from rps.inference.core import first_line
 from rps.inference.modelfiles import SHIPPED_MODELS, ModelFiles, load_model_files
+from rps.inference.ov_backend import as_backend
 from rps.recognizers.hand import features, palm, roi
 from rps.recognizers.hand.tracker import HandTracker, Reading
+from rps.recognizers.timing import StageClock
 from rps.types import Frame, Hand, Prediction, RingSettings
 
 DEFAULT_HAND_MODEL = SHIPPED_MODELS / "rps-hand"
@@ -57,6 +61,9 @@ class HandModel:
     max_hands: int = 1
     track: bool = True  # False: every frame is a still image (rps eval)
     realtime: bool = True  # False: a stream's search is never spread over frames (rps eval)
+    kind: ClassVar[str] = "hand"
+    stage_names: ClassVar[tuple[str, ...]] = ("palm", "landmarks", "classifier")
+    teachable: ClassVar[bool] = True  # the classifier's last layer, on the recorded hands
 
     @property
     def root(self) -> Path:
@@ -65,6 +72,13 @@ class HandModel:
     @property
     def name(self) -> str:
         return self.files.name
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.files.labels
+
+    def with_hands(self, n: int) -> HandModel:
+        return replace(self, max_hands=n)
 
     @property
     def any_size(self) -> bool:
@@ -84,40 +98,39 @@ class HandModel:
         the GPU's and NPU's own precision, and a CPU without bf16 runs it in f32."""
         return "FP16" if "FP16" in self.variants else "FP32"
 
-    def build(self, core: ov.Core, device: str, precision: str, frame_hw: tuple[int, int],
+    def build(self, backend: Backend, device: str, precision: str, frame_hw: tuple[int, int],
               settings: RingSettings) -> HandRecognizer:
         if precision not in self.variants:
             raise ModelError(f"hand model {self.name} has no {precision} variant for every "
                              f"stage (has: {', '.join(self.variants) or 'none'})")
-        config = compile_config(core, device, precision, settings.hint, settings.perf_counters)
-        stages = compile_stages(core, self.palm, self.landmarks, device, precision, config,
-                                self.max_hands, self.track, self.realtime)
+        stages, ms = compile_stages(backend, self.palm, self.landmarks, device, precision,
+                                    settings, self.max_hands, self.track, self.realtime)
         cls_precision = precision if precision in self.files.variants else "FP32"
-        cls_ir = read_classifier(core, self.files, cls_precision)
+        cls_ir = read_classifier(backend, self.files, cls_precision)
         cls_ir.reshape({cls_ir.input(0): ov.PartialShape([1, features.SIZE])})
-        classifier, ms = compile_on(core, cls_ir, device, cls_precision,
-                                    compile_config(core, device, cls_precision, settings.hint))
-        return HandRecognizer(self, device, precision, stages, classifier,
-                              stages.compile_ms + ms)
+        classifier, cls_ms = compile_timed(backend, cls_ir, device, cls_precision,
+                                           RingSettings(settings.hint))
+        return HandRecognizer(self, device, precision, stages, classifier, ms + cls_ms)
 
-    def stages(self, core: ov.Core, device: str = "CPU", precision: str = "FP32"
-               ) -> HandStages:
+    def stages(self, backend: Backend | ov.Core | None = None, device: str = "CPU",
+               precision: str = "FP32") -> HandStages:
         """The palm and landmark stages alone, no classifier (tools that read landmarks)."""
-        return compile_stages(core, self.palm, self.landmarks, device, precision,
-                              compile_config(core, device, precision), self.max_hands,
-                              self.track, self.realtime)
+        return compile_stages(as_backend(backend), self.palm, self.landmarks, device,
+                              precision, RingSettings(), self.max_hands, self.track,
+                              self.realtime)[0]
 
 
-def compile_stages(core: ov.Core, palm_files: ModelFiles, lm_files: ModelFiles, device: str,
-                   precision: str, config: dict, max_hands: int = 1, track: bool = True,
-                   realtime: bool = True                   ) -> HandStages:
-    """Palm detector and landmark model compiled, with preprocessing embedded."""
-    palm_ir = embed_unit_scaling(read_ir(core, palm_files.xml(precision)), palm.SIZE)
-    lm_ir = embed_unit_scaling(read_ir(core, lm_files.xml(precision)), LANDMARK_SIZE)
+def compile_stages(backend: Backend, palm_files: ModelFiles, lm_files: ModelFiles,
+                   device: str, precision: str, settings: RingSettings, max_hands: int = 1,
+                   track: bool = True, realtime: bool = True) -> tuple[HandStages, float]:
+    """Palm detector and landmark model compiled, with preprocessing embedded; and the
+    milliseconds the compiles took."""
+    palm_ir = embed_unit_scaling(backend.read(palm_files.xml(precision)), palm.SIZE)
+    lm_ir = embed_unit_scaling(backend.read(lm_files.xml(precision)), LANDMARK_SIZE)
     check_stages(palm_ir, lm_ir, palm_files.root)
-    (p, t1), (lm, t2) = (compile_on(core, ir, device, precision, config)
+    (p, t1), (lm, t2) = (compile_timed(backend, ir, device, precision, settings)
                          for ir in (palm_ir, lm_ir))
-    return HandStages(p, lm, max_hands, track, t1 + t2, realtime)
+    return HandStages(p, lm, max_hands, track, realtime), t1 + t2
 
 
 def check_stages(palm_ir: ov.Model, lm_ir: ov.Model, where: Path) -> None:
@@ -129,11 +142,12 @@ def check_stages(palm_ir: ov.Model, lm_ir: ov.Model, where: Path) -> None:
         raise ModelError(f"{where}: not MediaPipe's hand landmark model")
 
 
-def read_classifier(core: ov.Core, files: ModelFiles, precision: str = "FP32") -> ov.Model:
+def read_classifier(backend: Backend | ov.Core, files: ModelFiles, precision: str = "FP32"
+                    ) -> ov.Model:
     """The gesture classifier's IR, checked before anything compiles: it takes one vector
     of pose features and gives one score per label, `none` among them (a CNN folder given
     as the hand model is one clear line, not an OpenVINO shape error)."""
-    ir = read_ir(core, files.xml(precision))
+    ir = as_backend(backend).read(files.xml(precision))
     shape = ir.input(0).get_partial_shape()
     if len(ir.inputs) != 1 or shape.rank.is_dynamic or shape.rank.get_length() != 2 or \
             shape[1].is_dynamic or shape[1].get_length() != features.SIZE:
@@ -164,13 +178,21 @@ def load_hand(path: str | Path | None = None, max_hands: int = 1, track: bool = 
                      realtime)
 
 
+@dataclass(frozen=True)
+class StageReading:
+    """What the stages read in one frame: the hands, each stage's ms, whether palm
+    detection ran."""
+
+    readings: list[Reading]
+    ms: dict[str, float]
+    palm_ran: bool
+
+
 class HandStages:
     """Palm detection (when tracking lost a hand) -> ROI -> landmarks, timed per stage."""
 
     def __init__(self, palm_model: ov.CompiledModel, lm_model: ov.CompiledModel,
-                 max_hands: int = 1, track: bool = True, compile_ms: float = 0.0,
-                 realtime: bool = True):
-        self.compile_ms = compile_ms
+                 max_hands: int = 1, track: bool = True, realtime: bool = True):
         self._palm = palm_model.create_infer_request()
         # Up to max_hands palm ROIs plus the hands still tracked can be read in one frame.
         # (a search reads its candidates in chunks of as many).
@@ -178,30 +200,31 @@ class HandStages:
         self._anchors = palm.ssd_anchors()
         self._palm_scores = int(np.argmin([o.get_partial_shape()[-1].get_length()
                                            for o in palm_model.outputs]))
-        self.tracker = HandTracker(self._detect, self._read, max_hands, track=track,
-                                   realtime=realtime)
-        self.ms: dict[str, float] = {}
+        self._clock = StageClock(("palm", "landmarks"))
+        self.tracker = HandTracker(self._clock.timed("palm", self._detect),
+                                   self._clock.timed("landmarks", self._read), max_hands,
+                                   track=track, realtime=realtime)
 
     def __call__(self, image: np.ndarray) -> list[Reading]:
-        self.ms = {"palm": 0.0, "landmarks": 0.0}
-        return self.tracker(image)
+        return self.read(image).readings
+
+    def read(self, image: np.ndarray) -> StageReading:
+        """The hands of one frame, with the time each stage took on it."""
+        readings = self.tracker(image)
+        return StageReading(readings, self._clock.lap(), self.tracker.palm_ran)
 
     def _detect(self, image: np.ndarray, tile: tuple[float, float, float, float] | None = None
                 ) -> list[palm.Palm]:
         """Palms in the whole frame (letterboxed with a margin), or in one tile of it."""
-        t0 = time.perf_counter()
         m = palm.letterbox((image.shape[1], image.shape[0]), MARGIN) if tile is None else \
             palm.zoom(tile)
         self._palm.infer({0: palm.detector_input(image, m)[None]})
         scores = self._palm.get_output_tensor(self._palm_scores).data
         boxes = self._palm.get_output_tensor(1 - self._palm_scores).data
-        found = palm.palms(boxes, scores, self._anchors, m, WEAK_PALM)
-        self.ms["palm"] += (time.perf_counter() - t0) * 1000
-        return found
+        return palm.palms(boxes, scores, self._anchors, m, WEAK_PALM)
 
     def _read(self, image: np.ndarray, rois: list[roi.Roi]) -> list[Reading]:
         """The landmark model on each ROI, as many at once as there are requests."""
-        t0 = time.perf_counter()
         out = []
         for at in range(0, len(rois), len(self._lm)):
             chunk = rois[at:at + len(self._lm)]
@@ -214,7 +237,6 @@ class HandStages:
                 presence = float(req.get_output_tensor(1).data.reshape(-1)[0])
                 left = float(req.get_output_tensor(2).data.reshape(-1)[0])
                 out.append(Reading(roi.project(pts, r, LANDMARK_SIZE), presence, left, r))
-        self.ms["landmarks"] += (time.perf_counter() - t0) * 1000
         return out
 
     def perf_counts(self) -> list:
@@ -251,19 +273,19 @@ class HandRecognizer:
         done(result)
 
     def read(self, frame: Frame) -> Prediction:
-        readings = self.stages(frame.image)
+        found = self.stages.read(frame.image)
+        readings = found.readings
         t0 = time.perf_counter()
         scores = self.classify(readings)
-        ms = {**self.stages.ms, "classifier": (time.perf_counter() - t0) * 1000}
-        labels = self.model.files.labels
-        hands = tuple(Hand(r.landmarks, _box(r.landmarks), "Right" if r.left_score > 0.5
-                           else "Left", r.presence, s)
+        ms = {**found.ms, "classifier": (time.perf_counter() - t0) * 1000}
+        labels = self.model.labels
+        hands = tuple(Hand(r.landmarks, _box(r.landmarks), r.handedness, r.presence, s)
                       for r, s in zip(readings, scores, strict=True))
         frame_scores = scores[0] if scores else np.eye(len(labels), dtype=np.float32)[
             labels.index("none")]
         return Prediction(frame.seq, frame.t_capture, time.perf_counter(), frame_scores, labels,
                           sum(ms.values()), self.device, self.precision, hands=hands,
-                          stages_ms=tuple(ms.items()), palm_ran=self.stages.tracker.palm_ran)
+                          stages_ms=tuple(ms.items()), palm_ran=found.palm_ran)
 
     def wait_all(self) -> None:
         """Nothing in flight: each frame is finished before start() returns."""

@@ -54,6 +54,12 @@ class Reading:
     left_score: float
     roi: Roi
 
+    @property
+    def handedness(self) -> str:
+        """The player's own hand: the model scores a mirrored (selfie) view, so a "left"
+        there is the player's right in an unmirrored camera frame."""
+        return "Right" if self.left_score > 0.5 else "Left"
+
 
 def associate(palm_rois: list[Roi], tracked: list[Roi]) -> list[Roi]:
     """One ROI per hand: a tracked ROI replaces any palm ROI it overlaps (IoU > 0.5)."""

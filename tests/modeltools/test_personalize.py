@@ -1,3 +1,5 @@
+"""Recording the player's frames and refitting the CNN's head on them (`rps personalize`,
+teach mode with the CNN)."""
 
 import cv2
 import numpy as np
@@ -7,14 +9,9 @@ import pytest
 from rps.capture import SyntheticSource
 from rps.errors import RpsError
 from rps.game.teach import (
-    HINT_SECONDS,
-    HINTS,
     MIN_CHANGE,
-    STUCK_HINT,
-    TeachSession,
     distance,
     landmark_descriptor,
-    plan,
 )
 from rps.inference.modelfiles import load_model_files
 from rps.modeltools.collect import Recorder, collect, thumbnail
@@ -26,101 +23,8 @@ from rps.modeltools.personalize import (
     personalize,
     read_head,
 )
-from rps.modeltools.userdirs import clear_recording
-from tests.fakes import FakeClock, gaps_while
-
-
-def test_plan_splits_none_between_empty_view_and_relaxed_hand():
-    steps = plan(30)
-    assert [s.label for s in steps] == ["none", "none", "rock", "paper", "scissors"]
-    assert sum(s.frames for s in steps if s.label == "none") == 30
-    assert "NOT throwing" in steps[1].prompt
-
-
-def test_session_counts_down_then_records_at_its_rate():
-    clock = FakeClock(0.0)
-    t = TeachSession(clock, per_class=2, rate=5.0, countdown=3.0, classes=("rock", "paper"))
-    assert not t.due() and t.seconds_left == 3.0
-    clock.t = 3.0
-    assert t.due()
-    t.taken_one()
-    clock.t = 3.1
-    assert not t.due()  # 5 per second: not yet
-    clock.t = 3.25
-    assert t.due()
-    t.taken_one()
-    assert t.step.label == "paper" and t.seconds_left == pytest.approx(3.0 - 0.0)
-    clock.t = 6.3
-    t.due()
-    t.taken_one()
-    clock.t = 6.6
-    t.due()
-    t.taken_one()
-    assert t.done and t.progress == 1.0
-
-
-def _recording_session(clock, **kw):
-    """A session past its countdown, recording rock (a hand: variety asked for)."""
-    t = TeachSession(clock, per_class=kw.pop("per_class", 4), rate=5.0, countdown=0.0,
-                     classes=kw.pop("classes", ("rock",)), **kw)
-    assert t.due() and t.recording
-    return t
-
-
-def test_a_frame_like_one_already_taken_is_refused_until_the_hand_moves():
-    clock = FakeClock(0.0)
-    t = _recording_session(clock)
-    hand = np.full(42, 0.5, np.float32)
-    assert t.offer(hand) and t.taken == 1
-    clock.t += 0.2
-    assert t.due() and not t.offer(hand + 0.005)  # held still: within MIN_CHANGE
-    assert t.taken == 1 and t.refused == 1 and t.hint == STUCK_HINT
-    assert t.due()  # a refused frame leaves the next one due at once
-    clock.t += 0.05
-    assert t.offer(hand + 0.03) and t.taken == 2  # moved 3% of the frame
-    assert t.hint in HINTS
-    clock.t += 0.2
-    assert not t.offer(hand + 0.001)  # still like the FIRST frame: refused too
-
-
-def test_a_player_who_does_not_move_still_finishes():
-    clock = FakeClock(0.0)
-    t = _recording_session(clock, per_class=2, patience=1.0)
-    same = np.zeros(768, np.float32)
-    assert t.offer(same)
-    clock.t += 0.9
-    assert not t.offer(same)
-    clock.t += 0.1
-    assert t.offer(same) and t.done  # a second without a new frame: taken anyway
-
-
-def test_hints_rotate_while_recording_a_hand_and_never_for_the_empty_room():
-    clock = FakeClock(0.0)
-    t = TeachSession(clock, per_class=4, rate=5.0, countdown=3.0, classes=("none", "rock"))
-    assert t.step.label == "none" and not t.step.vary and t.hint == ""
-    clock.t = 3.0
-    assert t.due()
-    empty = np.zeros(768, np.float32)
-    for _ in range(2):  # an empty room looks the same every time: all taken
-        assert t.offer(empty)
-        clock.t += 0.2
-    assert t.step.prompt.startswith("Now a relaxed hand") and t.step.vary
-    assert t.hint == ""  # counting down
-    clock.t += 3.0
-    assert t.due()
-    seen = []
-    for _ in range(8):
-        seen.append(t.hint)
-        clock.t += HINT_SECONDS / 2
-    assert seen == [h for h in HINTS for _ in range(2)]
-
-
-def test_descriptors_of_another_kind_are_not_compared():
-    """A caller may offer landmarks when the hand is found and a thumbnail when not."""
-    clock = FakeClock(0.0)
-    t = _recording_session(clock)
-    assert t.offer(np.zeros(42)) and t.offer(np.zeros(768))
-    assert not t.offer(np.zeros(42)) and not t.offer(np.zeros(768))
+from rps.userdata.marks import clear_recording
+from tests.fakes import gaps_while
 
 
 def test_descriptor_scales():

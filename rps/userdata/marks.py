@@ -1,6 +1,6 @@
-"""The user's folders rps writes into, recordings and personal models: where they live by
-default, the marker that says rps made one, and the checks that keep `rps collect --clear`,
-`rps personalize` and teach mode from deleting or replacing anything rps did not make.
+"""The markers that say rps made a recording or a personal model folder, and the checks
+that keep `rps collect --clear`, `rps personalize` and teach mode from deleting or
+replacing anything rps did not make.
 """
 
 from __future__ import annotations
@@ -10,41 +10,14 @@ import re
 from pathlib import Path
 
 from rps.errors import RpsError, check_output
-from rps.files import write_text
-from rps.game.history import user_data_dir
 from rps.types import CLASSES, PRECISIONS
+from rps.userdata.files import write_text
 
 RECORDING_MARKER = ".rps-recording"  # in each folder rps records frames into
 PERSONAL_MARKER = ".rps-personal"  # in each personal model folder rps writes
 PERSONAL_NAMES = {"FP32", "FP16", "INT8", "labels.txt", "metadata.json", "anchors.npz",
                   PERSONAL_MARKER}  # all a personal model folder holds
 _FRAME = re.compile(r"^\d{19}\.jpg$")  # <time in ns>.jpg, as Recorder names a frame
-
-
-def default_recordings() -> Path:
-    return user_data_dir() / "recordings"
-
-
-def personal_models() -> Path:
-    """Where `rps personalize` and teach mode put the personal CNN."""
-    return user_data_dir() / "models" / "personal"
-
-
-def personal_hand_model() -> Path:
-    """Where they put the personal hand classifier (its stages stay the shipped ones)."""
-    return user_data_dir() / "models" / "personal-hand"
-
-
-def recording_folders(root: Path) -> list[Path]:
-    """A recording and its class folders: where frames (and their temporary files) go."""
-    return [root, *(root / c for c in CLASSES)]
-
-
-def user_folders() -> list[Path]:
-    """Every folder rps writes into in the user data folder (history, screenshots, personal
-    models, the recording and its classes): where `rps play` cleans what a killed run left."""
-    root = user_data_dir()
-    return [root, root / "screenshots", root / "models", *recording_folders(default_recordings())]
 
 
 def _listing(root: Path) -> tuple[list[Path], list[Path]]:
