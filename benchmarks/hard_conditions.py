@@ -163,7 +163,7 @@ def main() -> None:
     report: dict = {}
     for condition in args.conditions:
         for mode in ("stills", "stream"):
-            reader = load_recognizer("hand", args.model, track=mode == "stream")
+            reader = load_recognizer("hand", args.model, track=mode == "stream", realtime=False)
             precision = args.precision or reader.default_precision
             truth, got, skipped = [], [], 0
             for name, rows in src.items():

@@ -74,7 +74,7 @@ def test_without_search_the_single_pass_reads_nothing():
 
 def test_a_quiet_stream_reads_a_few_candidates_a_frame_in_rotation():
     fake = FakeModels(0.0)
-    t = HandTracker(fake.detect, fake.read, track=True)
+    t = HandTracker(fake.detect, fake.read, track=True, realtime=False)
     grid = search_rois(640, 480)
     assert t(IMAGE) == [] and t.searched == len(grid)  # the first view: everywhere
     fake.tiles.clear()
@@ -93,9 +93,22 @@ def test_a_quiet_stream_reads_a_few_candidates_a_frame_in_rotation():
     assert t.searched == len(grid)
 
 
+def test_in_real_time_a_quiet_view_is_searched_every_few_frames():
+    fake = FakeModels(0.0)
+    t = HandTracker(fake.detect, fake.read, track=True)
+    t(IMAGE)
+    n = 4 * tracker_mod.QUIET_EVERY
+    looked = 0
+    for _ in range(n):
+        before = len(fake.reads) + sum(x is not None for x in fake.tiles)
+        t(IMAGE)
+        looked += len(fake.reads) + sum(x is not None for x in fake.tiles) > before
+    assert looked == n // tracker_mod.QUIET_EVERY
+
+
 def test_a_hand_just_lost_is_searched_everywhere_then_where_it_was():
     fake = FakeModels(1.0, at=(100, 100))
-    t = HandTracker(fake.detect, fake.read, track=True)
+    t = HandTracker(fake.detect, fake.read, track=True, realtime=False)
     t(IMAGE)  # the view is known
     t._last, t._since_hand = [Roi(100, 100, 80, 0.0)], 0  # a hand was seen on the last frame
     fake.presence = 0.0

@@ -12,11 +12,13 @@ the whole frame and a coarse grid (``roi.search_rois``). A hand is accepted only
 flag is at least ``CONFIRM``; it is then re-read on the ROI its own landmarks give, so it is
 upright and centred before it is classified, and tracked as usual.
 
-A still image tries every candidate. So does a stream on the ``FULL`` frames after it last
-saw a hand and on a frame whose view changed (in real time at most once in ``COOLDOWN``
-frames): a hand that moved fast or just came in is found as a still would find it.
+A still image tries every candidate. So does a stream on a frame whose view changed (in
+real time at most once in ``COOLDOWN`` frames) and, read offline (``realtime=False``,
+`rps eval --stream`), on the ``FULL`` frames after it last saw a hand: a hand that moved
+fast or just came in is found as a still would find it.
 Otherwise a stream tries where the hand was (for ``LINGER`` frames), then one tile or
-``per_frame`` squares a frame in rotation, so a quiet room costs little.
+``per_frame`` squares in rotation (in real time on one frame in ``QUIET_EVERY``), so a
+quiet room costs little.
 
 Kept free of OpenVINO: it is given the detector and the landmark reader as callables, so
 the loop is tested on its own and the recognizer decides how the models run.
@@ -39,9 +41,10 @@ SAME_HAND_IOU = 0.5  # AssociationNormRectCalculator's min_similarity_threshold
 PER_FRAME = 3  # search candidates read per frame of a stream with no hand in view
 SETTLE = 0.8  # IoU of the ROI a hand was read in and the one its landmarks give: below, it moved
 LINGER = 15  # frames after the last hand during which a stream searches where it was
-FULL = 2  # frames after the last hand during which a stream searches everywhere
+FULL = 2  # frames after the last hand during which a stream searches everywhere (offline)
 CHANGE = 0.04  # mean change of a grey thumbnail from the last frame that counts as a new view
-COOLDOWN = 30  # frames between full searches of new views in real time (a busy room: 1 s)
+COOLDOWN = 60  # frames between full searches of new views in real time (a busy room: 2 s)
+QUIET_EVERY = 6  # in real time a quiet view is searched on one frame in this many
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +108,9 @@ class HandTracker:
         self.search = search
         self.per_frame = per_frame
         self.cooldown = COOLDOWN if realtime else 0  # frames between full searches of new views
+        self.quiet_every = QUIET_EVERY if realtime else 1
+        self.full = 0 if realtime else FULL  # frames after a loss searched everywhere
+        self._quiet = 0
         self._since_full = COOLDOWN
         self.tracked: list[Roi] = []
         self.palm_ran = False  # on the last frame
@@ -164,14 +170,16 @@ class HandTracker:
         grid, zoomed = search_rois(w, h), tiles(w, h)
         self._since_full += 1
         fresh = self._changed(image) and self._since_full > self.cooldown
-        if self.track and self._since_hand >= FULL and not fresh:  # quiet: a few a frame
+        if self.track and self._since_hand >= self.full and not fresh:  # quiet: a few
             last = [Roi(r.cx, r.cy, r.size * 1.5, 0.0) for r in self._last] \
                 if self._since_hand < LINGER else []
-            self._turn += 1  # odd turns: one tile for the palm detector; even: a few squares
+            self._quiet += 1
+            on = self._quiet % self.quiet_every == 0  # in real time, every few frames only
+            self._turn += on  # odd turns: one tile for the palm detector; even: a few squares
             k = self._turn // 2
-            picks = [] if self._turn % 2 else \
+            picks = [] if self._turn % 2 or not on else \
                 [grid[(k * self.per_frame + i) % len(grid)] for i in range(self.per_frame)]
-            looks = [zoomed[k % len(zoomed)]] if self._turn % 2 else []
+            looks = [zoomed[k % len(zoomed)]] if self._turn % 2 and on else []
         else:  # a still, a hand just lost or a new view: everywhere
             self._since_full = 0
             last = [Roi(r.cx, r.cy, r.size * 1.5, 0.0) for r in self._last] if self.track \
