@@ -60,28 +60,55 @@ def panel(surf: pygame.Surface, rect: pygame.Rect, alpha: int = 160) -> None:
     surf.blit(shade, rect.topleft)
 
 
-def hud(surf: pygame.Surface, fonts: Fonts, m: Metrics, device: str, precision: str,
-        model: str, last: Prediction | None, opponent: str, extra: tuple[str, ...] = ()) -> None:
-    """Top-left numbers (``extra``: the hand recognizer's stages) and the class-score bars."""
+HUD_MODES = ("compact", "full", "off")  # H cycles them; compact keeps the view clear
+
+
+def figure(value: float, fmt: str, unit: str = "") -> str:
+    """A number as shown, or "" when it does not apply yet (no frames: NaN or zero)."""
+    if value != value or value <= 0:  # NaN is the one float unequal to itself
+        return ""
+    return f"{value:{fmt}}{unit}"
+
+
+def hud_lines(m: Metrics, device: str, precision: str, model: str, opponent: str,
+              extra: tuple[str, ...], full: bool) -> list[str]:
+    """The HUD's text: one line (fps, latency, device) or all the numbers; a figure with
+    nothing behind it yet is left out rather than shown as nan."""
+    def line(*items: str) -> str:
+        return "   ".join(i for i in items if i)
+
+    fps = figure(m.display_fps, ".0f", " fps")
+    median = figure(m.latency.median, ".0f", " ms")
+    if not full:
+        return [line(fps, median and f"latency {median}", f"{device} {precision}")]
     lines = [
-        f"display {m.display_fps:5.1f} fps   inference {m.infer_fps:5.1f} fps",
-        f"latency {m.latency.median:5.1f} ms median, {m.latency.p95:5.1f} p95",
-        f"inference {m.infer.median:5.2f} ms   dropped {m.dropped}",
+        line(figure(m.display_fps, ".1f", " fps display"),
+             figure(m.infer_fps, ".1f", " fps inference")),
+        line(median and "latency " + figure(m.latency.median, ".1f", " ms median"),
+             figure(m.latency.p95, ".1f", " p95")),
+        line(figure(m.infer.median, ".2f", " ms inference"), f"dropped {m.dropped}"),
         f"{device}  {precision}",
         f"model {model}   opponent {opponent}",
         *extra,
     ]
+    return [s for s in lines if s]
+
+
+def hud(surf: pygame.Surface, fonts: Fonts, lines: list[str],
+        last: Prediction | None) -> pygame.Rect:
+    """Top-left numbers and, with more than one line, the class-score bars; its box."""
     line_h = fonts.small.get_linesize()
+    bars = last.labels if last is not None and len(lines) > 1 else ()
     box = pygame.Rect(10, 10, int(max(fonts.small.size(s)[0] for s in lines) * 1.05) + 20,
-                      line_h * (len(lines) + 5) + 16)
+                      line_h * (len(lines) + len(bars)) + 16 + (6 if bars else 0))
     panel(surf, box)
     y = box.y + 8
     for s in lines:
         text(surf, fonts.small, s, (box.x + 10, y), shadow=False)
         y += line_h
     y += 6
-    if last is None:
-        return
+    if last is None or not bars:
+        return box
     bar_w = box.w - 120
     for label, score in zip(last.labels, last.scores, strict=True):
         text(surf, fonts.small, label, (box.x + 10, y), shadow=False)
@@ -90,6 +117,7 @@ def hud(surf: pygame.Surface, fonts: Fonts, m: Metrics, device: str, precision: 
         pygame.draw.rect(surf, colour, (box.x + 100, y + 2, int(bar_w * float(score)),
                                         line_h - 6))
         y += line_h
+    return box
 
 
 def score_bar(surf: pygame.Surface, fonts: Fonts, left: tuple[str, int],

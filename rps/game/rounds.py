@@ -32,6 +32,7 @@ class Game(RoundClock):
 
     rng: random.Random = field(default_factory=random.Random)
     history: list[str] = field(default_factory=list)  # the player's past throws
+    hand_starts: bool = True  # a steady hand starts a round (off on the demo clip)
 
     players = 1
 
@@ -79,6 +80,8 @@ class Game(RoundClock):
 
     def _idle(self, now: float) -> None:
         """A steady hand starts a round, once the view was empty since the last one."""
+        if not self.hand_starts:
+            return
         seen = self.reader.read(now - self.timings.hand_start, now)
         if seen == "none":
             self._armed = True

@@ -202,3 +202,49 @@ def test_history_is_atomic_and_survives_damage(tmp_path):
     assert h2.matches == [] and "damaged" in h2.warning
     assert list(tmp_path.glob("history.json.damaged-*"))
     assert not list(tmp_path.glob(".history.json.*.tmp"))
+
+
+def test_a_hand_does_not_start_rounds_when_hand_starts_are_off():
+    clock = FakeClock()
+    game = Game(clock, timings=Timings(hand_start=0.5), hand_starts=False)
+    for _ in range(60):
+        clock.t += 1 / 30
+        game.feed(pred("rock", clock.t))
+        game.update()
+    assert game.state == State.IDLE and game.rounds == []
+
+
+@pytest.mark.parametrize("at", [0.3, 2.0])  # in the countdown, in the read window
+def test_pause_drops_the_round_and_scores_nothing_until_resumed(at):
+    clock = FakeClock()
+    game = Game(clock, rng=random.Random(3))
+    game.start_round()
+    clock.t += at
+    game.update()
+    game.pause()
+    assert game.paused and game.state == State.IDLE and game.round is None
+    for _ in range(120):  # 4 s of a steady hand behind the help
+        clock.t += 1 / 30
+        game.feed(pred("rock", clock.t))
+        game.update()
+    assert game.state == State.IDLE and game.rounds == [] and game.score["player"] == 0
+    game.resume()
+    assert not game.paused and "Space" in game.message
+    game.start_round()
+    assert game.state == State.COUNTDOWN
+
+
+def test_pause_during_reveal_keeps_the_score_and_message():
+    clock = FakeClock()
+    game = Game(clock, rng=random.Random(4))
+    game.start_round()
+    _play_round(game, clock, {"rock": "paper", "paper": "scissors",
+                              "scissors": "rock"}[game.round.computer])
+    assert game.state == State.REVEAL
+    msg = game.message
+    game.pause()
+    clock.t += 10
+    game.update()
+    assert game.state == State.REVEAL  # frozen behind the help
+    game.resume()
+    assert game.message == msg and game.score["player"] == 1
