@@ -25,9 +25,9 @@ CLASS_COLOURS = {"none": (140, 140, 140), "rock": (210, 120, 70), "paper": (90, 
 
 class Fonts:
     def __init__(self, height: int):
-        s = max(0.5, height / 720)
-        self.small = pygame.font.Font(None, int(24 * s))
-        self.body = pygame.font.Font(None, int(34 * s))
+        s = max(0.5, height / 720)  # text scales with the window, readable when small
+        self.small = pygame.font.Font(None, max(17, int(24 * s)))
+        self.body = pygame.font.Font(None, max(22, int(34 * s)))
         self.big = pygame.font.Font(None, int(96 * s))
         self.huge = pygame.font.Font(None, int(220 * s))
 

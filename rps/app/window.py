@@ -15,7 +15,7 @@ from rps.app.commands import Commands
 from rps.app.overlay import StageWindow
 from rps.app.scene import Reveal, Scene, TeachPrompt
 from rps.app.sound import Sounds
-from rps.app.teach_flow import TeachFlow
+from rps.app.teach_flow import LOADING, TeachFlow
 from rps.app.view import View
 from rps.errors import RpsError
 from rps.game import Duel, DuelRound, Game, State
@@ -182,6 +182,8 @@ class App(Commands):
         for e in self.pipe.events():
             if e.kind == "ready":
                 self.pipe.metrics.reset()
+                if self.game.message == LOADING:  # the message ends with its state
+                    self.game.message = "Your personal model is on: press Space to play"
                 self.toast(f"Now on {e.device} {e.precision} ({e.message})")
                 self.sounds.play("switch")
             else:
@@ -204,7 +206,10 @@ class App(Commands):
 
     def _feed(self, p: Prediction) -> None:
         self.last = p
-        self.stages.add(p)
+        if p.stages_ms:
+            self.stages.add(p)
+        else:  # a recognizer without stages serves now: the old times are not its own
+            self.stages.clear()
         self.teacher.feed(p)
         frame = self.pipe.latest
         hw = frame.image.shape[:2] if frame is not None else (0, 0)

@@ -82,8 +82,9 @@ class RoundClock:
 
     # ---- shared --------------------------------------------------------------------------
     def cancel_round(self, why: str) -> None:
-        """Drop the round in progress (camera lost); the score stands."""
-        if self.state in (State.COUNTDOWN, State.SHOOT):
+        """Drop the round in progress or on show (camera lost, teach mode, a mode switch):
+        the score stands, and its reveal does not come back afterwards."""
+        if self.state in (State.COUNTDOWN, State.SHOOT, State.REVEAL):
             self.round = None
             self._enter(State.IDLE)
         self.message = why
@@ -112,6 +113,7 @@ class RoundClock:
             beats = int(elapsed / t.beat)
             if beats >= 3:
                 self._enter(State.SHOOT)
+                self.message = ""  # "No throw seen" was about the last round, not this one
                 self.sounds.append("shoot")
             elif beats > self._beats_sounded:
                 self._beats_sounded = beats

@@ -71,7 +71,6 @@ class Game(RoundClock):
     def next_opponent(self) -> str:
         self.opponent_index = (self.opponent_index + 1) % len(OPPONENTS)
         self.opponent = self._make_opponent()
-        self.message = f"Opponent: {self.opponent.name}"
         return self.opponent.name
 
     # ---- time and frames -----------------------------------------------------------------

@@ -87,6 +87,9 @@ def test_teach_mode_records_retrains_and_hot_swaps(app, tmp_path):
         app.step()
         frames += 1
     assert app.pipe.model.root == personal_dir("cnn")  # the personal model serves
+    for _ in range(5):
+        app.step()
+    assert "loading" not in app.game.message  # the message ended with its state
     assert app.teacher.recorder.counts() == {"none": 3, "rock": 3, "paper": 3, "scissors": 3}
     assert app.last is not None
     press(pygame.K_o)  # back to the shipped model
@@ -232,3 +235,16 @@ def test_the_hud_never_shows_nan_and_h_cycles_it():
         lines = hud_lines(Metrics(), "CPU", "FP32", "cnn", "fair", (), full)
         assert lines and not any("nan" in s for s in lines)
     assert len(hud_lines(Metrics(), "CPU", "FP32", "cnn", "fair", (), False)) == 1
+
+
+def test_stage_times_end_when_a_recognizer_without_stages_serves(app):
+    import dataclasses
+
+    while app.last is None:
+        app.step()
+    app.stages.add(dataclasses.replace(app.last, stages_ms=(("palm", 3.0),)))
+    assert app.stages.lines()  # as left by the hand recognizer before a switch to the CNN
+    seq = app.last.seq
+    while app.last.seq == seq:
+        app.step()
+    assert app.stages.lines() == []

@@ -248,3 +248,21 @@ def test_pause_during_reveal_keeps_the_score_and_message():
     assert game.state == State.REVEAL  # frozen behind the help
     game.resume()
     assert game.message == msg and game.score["player"] == 1
+
+
+def test_no_throw_seen_ends_at_the_next_shoot_and_a_cancelled_reveal_stays_gone():
+    clock = FakeClock()
+    game = Game(clock, rng=random.Random(5))
+    game.start_round()
+    _play_round(game, clock, "none")
+    assert "No throw seen" in game.message and game.state == State.COUNTDOWN
+    while game.state == State.COUNTDOWN:
+        clock.t += 0.05
+        game.update()
+    assert game.state == State.SHOOT and game.message == ""
+    _play_round(game, clock, "rock")
+    game.start_round()
+    _play_round(game, clock, "rock")
+    assert game.state == State.REVEAL
+    game.cancel_round("Teach mode")  # teach mode or a mode switch ends the reveal
+    assert game.state == State.IDLE and game.message == "Teach mode" and game.rounds
