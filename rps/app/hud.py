@@ -54,6 +54,15 @@ def text(surf: pygame.Surface, font: pygame.font.Font, s: str, pos: tuple[int, i
     return rect
 
 
+def fit(font: pygame.font.Font, s: str, width: int) -> str:
+    """``s`` cut to ``width`` pixels with "..." (a long device name on a small window)."""
+    if font.size(s)[0] <= width:
+        return s
+    while s and font.size(s + "...")[0] > width:
+        s = s[:-1]
+    return s + "..."
+
+
 def panel(surf: pygame.Surface, rect: pygame.Rect, alpha: int = 160) -> None:
     shade = pygame.Surface(rect.size, pygame.SRCALPHA)
     shade.fill((*DARK, alpha))
@@ -95,8 +104,10 @@ def hud_lines(m: Metrics, device: str, precision: str, model: str, opponent: str
 
 
 def hud(surf: pygame.Surface, fonts: Fonts, lines: list[str],
-        last: Prediction | None) -> pygame.Rect:
-    """Top-left numbers and, with more than one line, the class-score bars; its box."""
+        last: Prediction | None, width: int) -> pygame.Rect:
+    """Top-left numbers, each cut to ``width``, and with more than one line the
+    class-score bars; its box."""
+    lines = [fit(fonts.small, s, width - 30) for s in lines]
     line_h = fonts.small.get_linesize()
     bars = last.labels if last is not None and len(lines) > 1 else ()
     box = pygame.Rect(10, 10, int(max(fonts.small.size(s)[0] for s in lines) * 1.05) + 20,
@@ -120,15 +131,17 @@ def hud(surf: pygame.Surface, fonts: Fonts, lines: list[str],
     return box
 
 
+def score_line(left: tuple[str, int], right: tuple[str, int]) -> str:
+    return f"{left[0]} {left[1]}  :  {right[1]} {right[0]}"
+
+
 def score_bar(surf: pygame.Surface, fonts: Fonts, left: tuple[str, int],
-              right: tuple[str, int], first_to: int) -> None:
+              right: tuple[str, int], first_to: int, box: pygame.Rect) -> None:
     """"You 2  :  1 Computer" (or the two players), and the goal."""
-    w = surf.get_width()
-    s = f"{left[0]} {left[1]}  :  {right[1]} {right[0]}"
-    r = fonts.body.size(s)
-    panel(surf, pygame.Rect(w // 2 - r[0] // 2 - 16, 8, r[0] + 32, r[1] * 2 + 8))
-    text(surf, fonts.body, s, (w // 2, 12), anchor="midtop")
-    text(surf, fonts.small, f"first to {first_to}", (w // 2, 14 + r[1]), GREY,
+    panel(surf, box)
+    r = text(surf, fonts.body, score_line(left, right), (box.centerx, box.y + 4),
+             anchor="midtop")
+    text(surf, fonts.small, f"first to {first_to}", (box.centerx, r.bottom), GREY,
          anchor="midtop")
 
 
@@ -160,39 +173,43 @@ def throw_art(surf: pygame.Surface, move: str | None, centre: tuple[int, int],
         text(surf, font or pygame.font.Font(None, size), "?", centre, GREY, anchor="center")
 
 
-def countdown(surf: pygame.Surface, fonts: Fonts, word: str, number: int) -> None:
-    w, h = surf.get_size()
-    if number:
-        text(surf, fonts.huge, str(number), (w // 2, h // 2 - 40), ACCENT, anchor="center")
-    text(surf, fonts.big, word, (w // 2, h // 2 + 90), WHITE, anchor="center")
+def countdown(surf: pygame.Surface, fonts: Fonts, word: str, number: int,
+              area: pygame.Rect) -> list[pygame.Rect]:
+    """The beat's number over its word, both inside ``area``; where they are."""
+    r = text(surf, fonts.big, word, area.midbottom, WHITE, anchor="midbottom")
+    if not number:
+        return [r]
+    return [r, text(surf, fonts.huge, str(number), (area.centerx, (area.y + r.y) // 2),
+                    ACCENT, anchor="center")]
 
 
 def reveal(surf: pygame.Surface, fonts: Fonts, left: tuple[str, str | None],
-           right: tuple[str, str | None], banner: str, colour=WHITE) -> None:
-    """Both throws on cards, (name, move) left and right, and the result between them."""
-    w, h = surf.get_size()
-    size = h // 4
-    for i, (who, move) in enumerate((left, right)):
-        cx = w // 4 if i == 0 else 3 * w // 4
-        card = pygame.Rect(0, 0, size + 60, size + 110)
-        card.center = (cx, h // 2 + 20)
+           right: tuple[str, str | None], banner: str, colour,
+           cards: tuple[pygame.Rect, pygame.Rect], banner_at: tuple[int, int]
+           ) -> list[pygame.Rect]:
+    """The result on top, both throws on cards under it, (name, move) left and right;
+    where the banner is."""
+    line = fonts.body.get_linesize()
+    for card, (who, move) in zip(cards, (left, right), strict=True):
         panel(surf, card, 190)
-        text(surf, fonts.body, who, (cx, card.y + 10), anchor="midtop")
-        throw_art(surf, move, (cx, card.centery + 10), size, font=fonts.huge)
-        text(surf, fonts.body, move or "-", (cx, card.bottom - 8), anchor="midbottom")
-    if banner:
-        text(surf, fonts.big, banner, (w // 2, h // 2 + 20), colour, anchor="center")
+        text(surf, fonts.body, who, (card.centerx, card.y + 4), anchor="midtop")
+        size = max(8, min(card.w, card.h - 2 * line) - 12)
+        throw_art(surf, move, card.center, size, font=fonts.big)
+        text(surf, fonts.body, move or "-", (card.centerx, card.bottom - 4),
+             anchor="midbottom")
+    return [text(surf, fonts.big, banner, banner_at, colour, anchor="midtop")] if banner \
+        else []
 
 
-def message(surf: pygame.Surface, fonts: Fonts, s: str, y_from_bottom: int = 40,
+def message(surf: pygame.Surface, fonts: Fonts, s: str, row: pygame.Rect,
             colour=WHITE) -> None:
+    """One line centred in its row, cut to the row's width."""
     if not s:
         return
-    w, h = surf.get_size()
+    s = fit(fonts.body, s, row.w - 40)
     r = fonts.body.size(s)
-    panel(surf, pygame.Rect(w // 2 - r[0] // 2 - 14, h - y_from_bottom - r[1] - 6,
-                            r[0] + 28, r[1] + 12))
-    text(surf, fonts.body, s, (w // 2, h - y_from_bottom), colour, anchor="midbottom")
+    panel(surf, pygame.Rect(row.centerx - r[0] // 2 - 14, row.y, r[0] + 28, row.h))
+    text(surf, fonts.body, s, row.center, colour, anchor="center")
 
 
 def help_overlay(surf: pygame.Surface, fonts: Fonts) -> None:
@@ -209,11 +226,12 @@ def help_overlay(surf: pygame.Surface, fonts: Fonts) -> None:
 
 
 def teach_overlay(surf: pygame.Surface, fonts: Fonts, prompt: str, seconds_left: float,
-                  progress: float, count: str, hint: str = "") -> None:
+                  progress: float, count: str, hint: str, area: pygame.Rect) -> None:
     """The prompt, the countdown before recording, what to do with the hand while it
     records (move, turn, closer, back), and a progress bar over all classes."""
-    w, h = surf.get_size()
-    box = pygame.Rect(w // 8, h // 2 + 60, 3 * w // 4, fonts.body.get_linesize() * 3 + 30)
+    w = surf.get_width()
+    box = pygame.Rect(w // 8, 0, 3 * w // 4, fonts.body.get_linesize() * 2 + 40)
+    box.bottom = area.bottom
     panel(surf, box, 190)
     text(surf, fonts.body, prompt, (w // 2, box.y + 10), ACCENT, anchor="midtop")
     status = f"recording in {seconds_left:.0f}..." if seconds_left > 0 else \
@@ -224,5 +242,5 @@ def teach_overlay(surf: pygame.Surface, fonts: Fonts, prompt: str, seconds_left:
     pygame.draw.rect(surf, (60, 60, 60), bar)
     pygame.draw.rect(surf, GOOD, (bar.x, bar.y, int(bar.w * progress), bar.h))
     if seconds_left > 0:
-        text(surf, fonts.huge, f"{seconds_left:.0f}", (w // 2, h // 2 - 60), ACCENT,
-             anchor="center")
+        text(surf, fonts.huge, f"{seconds_left:.0f}", (w // 2, (area.y + box.y) // 2),
+             ACCENT, anchor="center")

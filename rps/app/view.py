@@ -7,6 +7,7 @@ from __future__ import annotations
 import pygame
 
 from rps.app import hud, overlay, screens
+from rps.app.layout import layout
 from rps.app.scene import Scene
 from rps.types import Frame
 
@@ -57,38 +58,47 @@ class View:
             self._play(scene)
         if self.show_help:
             hud.help_overlay(screen, fonts)
-        pygame.display.flip()
+        if pygame.display.get_surface() is self.screen:
+            pygame.display.flip()
 
-    def _skeleton(self, scene: Scene, rect: pygame.Rect | None) -> None:
+    def _skeleton(self, scene: Scene, rect: pygame.Rect | None, top: int = 0) -> None:
         last = scene.last
         if rect is not None and scene.frame is not None and self.show_skeleton \
                 and last is not None and last.hands:
             overlay.skeleton(self.screen, self.fonts, last.hands, last.labels,
-                             scene.frame.image.shape[1], rect)
+                             scene.frame.image.shape[1], rect, top)
 
     def _play(self, scene: Scene) -> None:
         screen, fonts = self.screen, self.fonts
+        spot = layout(screen.get_size(), fonts, fonts.body.size(hud.score_line(*scene.score))[0],
+                      len(scene.toasts))
         rect = self.camera(scene.frame)
-        if rect is not None and scene.two_players:
-            overlay.split_line(screen, fonts, rect)
-        self._skeleton(scene, rect)
+        self._skeleton(scene, rect, spot.score.bottom)
         if self.hud_mode != "off":
             hud.hud(screen, fonts, hud.hud_lines(
                 scene.metrics, scene.device, scene.precision, scene.model, scene.opponent,
-                scene.stage_lines, self.hud_mode == "full"), scene.last)
-        hud.score_bar(screen, fonts, *scene.score, scene.first_to)
+                scene.stage_lines, self.hud_mode == "full"), scene.last, spot.hud.w)
+        hud.score_bar(screen, fonts, *scene.score, scene.first_to, spot.score)
+        message, centre = spot.message, []
+        if scene.two_players:  # the players' names take the row's corners
+            message = message.inflate(-2 * fonts.body.size("Player 1")[0] - 48, 0)
         if scene.teach is not None:
             t = scene.teach
             hud.teach_overlay(screen, fonts, t.prompt, t.seconds_left, t.progress, t.count,
-                              t.hint)
+                              t.hint, spot.centre)
         elif scene.countdown is not None:
-            hud.countdown(screen, fonts, *scene.countdown)
-        elif scene.end is not None:
-            screens.end_screen(screen, fonts, *scene.end, scene.two_players)
-        elif scene.reveal is not None:
+            centre = hud.countdown(screen, fonts, *scene.countdown, spot.centre)
+        elif scene.reveal is not None and scene.end is None:
             r = scene.reveal
-            hud.reveal(screen, fonts, r.left, r.right, r.banner, r.colour)
+            centre = hud.reveal(screen, fonts, r.left, r.right, r.banner, r.colour,
+                                spot.cards(fonts.big.get_linesize()), spot.centre.midtop)
+        if rect is not None and scene.two_players and scene.end is None:
+            avoid = (spot.score, spot.message, *spot.toasts,
+                     *(c.inflate(16, 16) for c in centre))
+            overlay.split_line(screen, fonts, rect, avoid, spot.message.bottom)
+        if scene.end is not None:
+            screens.end_screen(screen, fonts, *scene.end, scene.two_players)
         if scene.end is None:
-            hud.message(screen, fonts, scene.message)
-        for i, s in enumerate(reversed(scene.toasts)):
-            hud.message(screen, fonts, s, 100 + i * 50, hud.ACCENT)
+            hud.message(screen, fonts, scene.message, message)
+        for row, s in zip(spot.toasts, reversed(scene.toasts), strict=False):
+            hud.message(screen, fonts, s, row, hud.ACCENT)
