@@ -59,7 +59,7 @@ def placed(monkeypatch):
     return rects
 
 
-@pytest.mark.parametrize(("size", "two"), itertools.product(SIZES, (False, True)))
+@pytest.mark.parametrize(("size", "two"), list(itertools.product(SIZES, (False, True))))
 def test_no_text_overlaps_and_all_fits(size, two, placed):
     pygame.display.init()
     pygame.font.init()
