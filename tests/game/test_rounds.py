@@ -204,6 +204,16 @@ def test_history_is_atomic_and_survives_damage(tmp_path):
     assert not list(tmp_path.glob(".history.json.*.tmp"))
 
 
+WIN_AGAINST = {"rock": "paper", "paper": "scissors", "scissors": "rock"}
+
+
+def _started(seed: int) -> tuple[Game, FakeClock]:
+    """A game on a fake clock with its first round's countdown begun."""
+    clock = FakeClock()
+    game = Game(clock, rng=random.Random(seed))
+    game.start_round()
+    return game, clock
+
 def test_a_hand_does_not_start_rounds_when_hand_starts_are_off():
     clock = FakeClock()
     game = Game(clock, timings=Timings(hand_start=0.5), hand_starts=False)
@@ -216,9 +226,7 @@ def test_a_hand_does_not_start_rounds_when_hand_starts_are_off():
 
 @pytest.mark.parametrize("at", [0.3, 2.0])  # in the countdown, in the read window
 def test_pause_drops_the_round_and_scores_nothing_until_resumed(at):
-    clock = FakeClock()
-    game = Game(clock, rng=random.Random(3))
-    game.start_round()
+    game, clock = _started(3)
     clock.t += at
     game.update()
     game.pause()
@@ -235,11 +243,8 @@ def test_pause_drops_the_round_and_scores_nothing_until_resumed(at):
 
 
 def test_pause_during_reveal_keeps_the_score_and_message():
-    clock = FakeClock()
-    game = Game(clock, rng=random.Random(4))
-    game.start_round()
-    _play_round(game, clock, {"rock": "paper", "paper": "scissors",
-                              "scissors": "rock"}[game.round.computer])
+    game, clock = _started(4)
+    _play_round(game, clock, WIN_AGAINST[game.round.computer])
     assert game.state == State.REVEAL
     msg = game.message
     game.pause()
@@ -251,9 +256,7 @@ def test_pause_during_reveal_keeps_the_score_and_message():
 
 
 def test_no_throw_seen_ends_at_the_next_shoot_and_a_cancelled_reveal_stays_gone():
-    clock = FakeClock()
-    game = Game(clock, rng=random.Random(5))
-    game.start_round()
+    game, clock = _started(5)
     _play_round(game, clock, "none")
     assert "No throw seen" in game.message and game.state == State.COUNTDOWN
     while game.state == State.COUNTDOWN:
