@@ -104,12 +104,12 @@ def hud_lines(m: Metrics, device: str, precision: str, model: str, opponent: str
 
 
 def hud(surf: pygame.Surface, fonts: Fonts, lines: list[str],
-        last: Prediction | None, width: int) -> pygame.Rect:
-    """Top-left numbers, each cut to ``width``, and with more than one line the
-    class-score bars; its box."""
+        last: Prediction | None, width: int, bars: bool = True) -> pygame.Rect:
+    """Top-left numbers, each cut to ``width``, and with more than one line (and
+    ``bars``) the class-score bars; its box."""
     lines = [fit(fonts.small, s, width - 30) for s in lines]
     line_h = fonts.small.get_linesize()
-    bars = last.labels if last is not None and len(lines) > 1 else ()
+    bars = last.labels if bars and last is not None and len(lines) > 1 else ()
     box = pygame.Rect(10, 10, int(max(fonts.small.size(s)[0] for s in lines) * 1.05) + 20,
                       line_h * (len(lines) + len(bars)) + 16 + (6 if bars else 0))
     panel(surf, box)

@@ -33,7 +33,10 @@ class Layout:
         return left, right
 
 
-def layout(size: tuple[int, int], fonts: Fonts, score_w: int, n_toasts: int) -> Layout:
+def layout(size: tuple[int, int], fonts: Fonts, score_w: int, n_toasts: int,
+           top: int = 0) -> Layout:
+    """The regions for a score line ``score_w`` pixels wide and ``n_toasts`` toasts; the
+    centre starts below ``top`` (the full HUD's box) as well as below the score."""
     w, h = size
     body = fonts.body.get_linesize()
     score = pygame.Rect(0, PAD, score_w + 4 * PAD, body + fonts.small.get_linesize() + PAD)
@@ -44,6 +47,7 @@ def layout(size: tuple[int, int], fonts: Fonts, score_w: int, n_toasts: int) -> 
     for _ in range(n_toasts):
         y -= body + 2 * PAD
         toasts.append(pygame.Rect(0, y, w, body + PAD))
-    centre = pygame.Rect(PAD, score.bottom + PAD, w - 2 * PAD, y - score.bottom - 2 * PAD)
+    above = max(score.bottom, top)
+    centre = pygame.Rect(PAD, above + PAD, w - 2 * PAD, y - above - 2 * PAD)
     return Layout(score, hud, centre, toasts, message)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pygame
 
 from rps.app import hud, overlay, screens
-from rps.app.layout import layout
+from rps.app.layout import PAD, layout
 from rps.app.scene import Scene
 from rps.types import Frame
 
@@ -61,6 +61,13 @@ class View:
         if pygame.display.get_surface() is self.screen:
             pygame.display.flip()
 
+    def _room_for_bars(self, spot, n_lines: int, scene: Scene) -> bool:
+        """Whether the full HUD's class bars leave the centre room for the cards."""
+        bars = len(scene.last.labels) if scene.last is not None else 0
+        bottom = PAD + self.fonts.small.get_linesize() * (n_lines + bars) + 22
+        need = self.fonts.big.get_linesize() + 3 * self.fonts.body.get_linesize() + 4 * PAD
+        return spot.centre.bottom - bottom >= need
+
     def _skeleton(self, scene: Scene, rect: pygame.Rect | None, top: int = 0) -> None:
         last = scene.last
         if rect is not None and scene.frame is not None and self.show_skeleton \
@@ -75,9 +82,13 @@ class View:
         rect = self.camera(scene.frame)
         self._skeleton(scene, rect, spot.score.bottom)
         if self.hud_mode != "off":
-            hud.hud(screen, fonts, hud.hud_lines(
-                scene.metrics, scene.device, scene.precision, scene.model, scene.opponent,
-                scene.stage_lines, self.hud_mode == "full"), scene.last, spot.hud.w)
+            lines = hud.hud_lines(scene.metrics, scene.device, scene.precision, scene.model,
+                                  scene.opponent, scene.stage_lines, self.hud_mode == "full")
+            box = hud.hud(screen, fonts, lines, scene.last, spot.hud.w,
+                          self._room_for_bars(spot, len(lines), scene))
+            if self.hud_mode == "full":  # its lines and bars reach below the score
+                spot = layout(screen.get_size(), fonts, spot.score.w - 4 * PAD,
+                              len(scene.toasts), box.bottom)
         hud.score_bar(screen, fonts, *scene.score, scene.first_to, spot.score)
         message, centre = spot.message, []
         if scene.two_players:  # the players' names take the row's corners
