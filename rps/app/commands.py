@@ -46,7 +46,13 @@ class Commands:
     def cmd_quit(self, _: int) -> None:
         self.running = False
 
+    on_start: bool
+
     def cmd_start(self, _: int) -> None:
+        """Space: leave the start screen (or close help) and play a round."""
+        if self.view.show_help:
+            self.cmd_help(0)
+        self.on_start = False
         self.game.start_round()
 
     def cmd_reset(self, _: int) -> None:
@@ -67,10 +73,16 @@ class Commands:
         self.switch(precision=self._next(variants, self.pipe.precision))
 
     def cmd_hud(self, _: int) -> None:
-        self.view.show_hud = not self.view.show_hud
+        self.toast(f"HUD: {self.view.next_hud()}", 1.5)
 
     def cmd_help(self, _: int) -> None:
+        """Help pauses the match: nothing is read or scored behind it."""
         self.view.show_help = not self.view.show_help
+        for g in (self.solo, self.duel):
+            if g is not None and self.view.show_help:
+                g.pause()
+            elif g is not None:
+                g.resume()
 
     def cmd_skeleton(self, _: int) -> None:
         self.view.show_skeleton = not self.view.show_skeleton

@@ -25,9 +25,9 @@ CLASS_COLOURS = {"none": (140, 140, 140), "rock": (210, 120, 70), "paper": (90, 
 
 class Fonts:
     def __init__(self, height: int):
-        s = max(0.5, height / 720)
-        self.small = pygame.font.Font(None, int(24 * s))
-        self.body = pygame.font.Font(None, int(34 * s))
+        s = max(0.5, height / 720)  # text scales with the window, readable when small
+        self.small = pygame.font.Font(None, max(17, int(24 * s)))
+        self.body = pygame.font.Font(None, max(22, int(34 * s)))
         self.big = pygame.font.Font(None, int(96 * s))
         self.huge = pygame.font.Font(None, int(220 * s))
 
@@ -54,34 +54,72 @@ def text(surf: pygame.Surface, font: pygame.font.Font, s: str, pos: tuple[int, i
     return rect
 
 
+def fit(font: pygame.font.Font, s: str, width: int) -> str:
+    """``s`` cut to ``width`` pixels with "..." (a long device name on a small window)."""
+    if font.size(s)[0] <= width:
+        return s
+    while s and font.size(s + "...")[0] > width:
+        s = s[:-1]
+    return s + "..."
+
+
 def panel(surf: pygame.Surface, rect: pygame.Rect, alpha: int = 160) -> None:
     shade = pygame.Surface(rect.size, pygame.SRCALPHA)
     shade.fill((*DARK, alpha))
     surf.blit(shade, rect.topleft)
 
 
-def hud(surf: pygame.Surface, fonts: Fonts, m: Metrics, device: str, precision: str,
-        model: str, last: Prediction | None, opponent: str, extra: tuple[str, ...] = ()) -> None:
-    """Top-left numbers (``extra``: the hand recognizer's stages) and the class-score bars."""
+HUD_MODES = ("compact", "full", "off")  # H cycles them; compact keeps the view clear
+
+
+def figure(value: float, fmt: str, unit: str = "") -> str:
+    """A number as shown, or "" when it does not apply yet (no frames: NaN or zero)."""
+    if value != value or value <= 0:  # NaN is the one float unequal to itself
+        return ""
+    return f"{value:{fmt}}{unit}"
+
+
+def hud_lines(m: Metrics, device: str, precision: str, model: str, opponent: str,
+              extra: tuple[str, ...], full: bool) -> list[str]:
+    """The HUD's text: one line (fps, latency, device) or all the numbers; a figure with
+    nothing behind it yet is left out rather than shown as nan."""
+    def line(*items: str) -> str:
+        return "   ".join(i for i in items if i)
+
+    fps = figure(m.display_fps, ".0f", " fps")
+    median = figure(m.latency.median, ".0f", " ms")
+    if not full:
+        return [line(fps, median and f"latency {median}", f"{device} {precision}")]
     lines = [
-        f"display {m.display_fps:5.1f} fps   inference {m.infer_fps:5.1f} fps",
-        f"latency {m.latency.median:5.1f} ms median, {m.latency.p95:5.1f} p95",
-        f"inference {m.infer.median:5.2f} ms   dropped {m.dropped}",
+        line(figure(m.display_fps, ".1f", " fps display"),
+             figure(m.infer_fps, ".1f", " fps inference")),
+        line(median and "latency " + figure(m.latency.median, ".1f", " ms median"),
+             figure(m.latency.p95, ".1f", " p95")),
+        line(figure(m.infer.median, ".2f", " ms inference"), f"dropped {m.dropped}"),
         f"{device}  {precision}",
         f"model {model}   opponent {opponent}",
         *extra,
     ]
+    return [s for s in lines if s]
+
+
+def hud(surf: pygame.Surface, fonts: Fonts, lines: list[str],
+        last: Prediction | None, width: int, bars: bool = True) -> pygame.Rect:
+    """Top-left numbers, each cut to ``width``, and with more than one line (and
+    ``bars``) the class-score bars; its box."""
+    lines = [fit(fonts.small, s, width - 30) for s in lines]
     line_h = fonts.small.get_linesize()
+    bars = last.labels if bars and last is not None and len(lines) > 1 else ()
     box = pygame.Rect(10, 10, int(max(fonts.small.size(s)[0] for s in lines) * 1.05) + 20,
-                      line_h * (len(lines) + 5) + 16)
+                      line_h * (len(lines) + len(bars)) + 16 + (6 if bars else 0))
     panel(surf, box)
     y = box.y + 8
     for s in lines:
         text(surf, fonts.small, s, (box.x + 10, y), shadow=False)
         y += line_h
     y += 6
-    if last is None:
-        return
+    if last is None or not bars:
+        return box
     bar_w = box.w - 120
     for label, score in zip(last.labels, last.scores, strict=True):
         text(surf, fonts.small, label, (box.x + 10, y), shadow=False)
@@ -90,17 +128,20 @@ def hud(surf: pygame.Surface, fonts: Fonts, m: Metrics, device: str, precision: 
         pygame.draw.rect(surf, colour, (box.x + 100, y + 2, int(bar_w * float(score)),
                                         line_h - 6))
         y += line_h
+    return box
+
+
+def score_line(left: tuple[str, int], right: tuple[str, int]) -> str:
+    return f"{left[0]} {left[1]}  :  {right[1]} {right[0]}"
 
 
 def score_bar(surf: pygame.Surface, fonts: Fonts, left: tuple[str, int],
-              right: tuple[str, int], first_to: int) -> None:
+              right: tuple[str, int], first_to: int, box: pygame.Rect) -> None:
     """"You 2  :  1 Computer" (or the two players), and the goal."""
-    w = surf.get_width()
-    s = f"{left[0]} {left[1]}  :  {right[1]} {right[0]}"
-    r = fonts.body.size(s)
-    panel(surf, pygame.Rect(w // 2 - r[0] // 2 - 16, 8, r[0] + 32, r[1] * 2 + 8))
-    text(surf, fonts.body, s, (w // 2, 12), anchor="midtop")
-    text(surf, fonts.small, f"first to {first_to}", (w // 2, 14 + r[1]), GREY,
+    panel(surf, box)
+    r = text(surf, fonts.body, score_line(left, right), (box.centerx, box.y + 4),
+             anchor="midtop")
+    text(surf, fonts.small, f"first to {first_to}", (box.centerx, r.bottom), GREY,
          anchor="midtop")
 
 
@@ -132,39 +173,43 @@ def throw_art(surf: pygame.Surface, move: str | None, centre: tuple[int, int],
         text(surf, font or pygame.font.Font(None, size), "?", centre, GREY, anchor="center")
 
 
-def countdown(surf: pygame.Surface, fonts: Fonts, word: str, number: int) -> None:
-    w, h = surf.get_size()
-    if number:
-        text(surf, fonts.huge, str(number), (w // 2, h // 2 - 40), ACCENT, anchor="center")
-    text(surf, fonts.big, word, (w // 2, h // 2 + 90), WHITE, anchor="center")
+def countdown(surf: pygame.Surface, fonts: Fonts, word: str, number: int,
+              area: pygame.Rect) -> list[pygame.Rect]:
+    """The beat's number over its word, both inside ``area``; where they are."""
+    r = text(surf, fonts.big, word, area.midbottom, WHITE, anchor="midbottom")
+    if not number:
+        return [r]
+    return [r, text(surf, fonts.huge, str(number), (area.centerx, (area.y + r.y) // 2),
+                    ACCENT, anchor="center")]
 
 
 def reveal(surf: pygame.Surface, fonts: Fonts, left: tuple[str, str | None],
-           right: tuple[str, str | None], banner: str, colour=WHITE) -> None:
-    """Both throws on cards, (name, move) left and right, and the result between them."""
-    w, h = surf.get_size()
-    size = h // 4
-    for i, (who, move) in enumerate((left, right)):
-        cx = w // 4 if i == 0 else 3 * w // 4
-        card = pygame.Rect(0, 0, size + 60, size + 110)
-        card.center = (cx, h // 2 + 20)
+           right: tuple[str, str | None], banner: str, colour,
+           cards: tuple[pygame.Rect, pygame.Rect], banner_at: tuple[int, int]
+           ) -> list[pygame.Rect]:
+    """The result on top, both throws on cards under it, (name, move) left and right;
+    where the banner is."""
+    line = fonts.body.get_linesize()
+    for card, (who, move) in zip(cards, (left, right), strict=True):
         panel(surf, card, 190)
-        text(surf, fonts.body, who, (cx, card.y + 10), anchor="midtop")
-        throw_art(surf, move, (cx, card.centery + 10), size, font=fonts.huge)
-        text(surf, fonts.body, move or "-", (cx, card.bottom - 8), anchor="midbottom")
-    if banner:
-        text(surf, fonts.big, banner, (w // 2, h // 2 + 20), colour, anchor="center")
+        text(surf, fonts.body, who, (card.centerx, card.y + 4), anchor="midtop")
+        size = max(8, min(card.w, card.h - 2 * line) - 12)
+        throw_art(surf, move, card.center, size, font=fonts.big)
+        text(surf, fonts.body, move or "-", (card.centerx, card.bottom - 4),
+             anchor="midbottom")
+    return [text(surf, fonts.big, banner, banner_at, colour, anchor="midtop")] if banner \
+        else []
 
 
-def message(surf: pygame.Surface, fonts: Fonts, s: str, y_from_bottom: int = 40,
+def message(surf: pygame.Surface, fonts: Fonts, s: str, row: pygame.Rect,
             colour=WHITE) -> None:
+    """One line centred in its row, cut to the row's width."""
     if not s:
         return
-    w, h = surf.get_size()
+    s = fit(fonts.body, s, row.w - 40)
     r = fonts.body.size(s)
-    panel(surf, pygame.Rect(w // 2 - r[0] // 2 - 14, h - y_from_bottom - r[1] - 6,
-                            r[0] + 28, r[1] + 12))
-    text(surf, fonts.body, s, (w // 2, h - y_from_bottom), colour, anchor="midbottom")
+    panel(surf, pygame.Rect(row.centerx - r[0] // 2 - 14, row.y, r[0] + 28, row.h))
+    text(surf, fonts.body, s, row.center, colour, anchor="center")
 
 
 def help_overlay(surf: pygame.Surface, fonts: Fonts) -> None:
@@ -181,11 +226,12 @@ def help_overlay(surf: pygame.Surface, fonts: Fonts) -> None:
 
 
 def teach_overlay(surf: pygame.Surface, fonts: Fonts, prompt: str, seconds_left: float,
-                  progress: float, count: str, hint: str = "") -> None:
+                  progress: float, count: str, hint: str, area: pygame.Rect) -> None:
     """The prompt, the countdown before recording, what to do with the hand while it
     records (move, turn, closer, back), and a progress bar over all classes."""
-    w, h = surf.get_size()
-    box = pygame.Rect(w // 8, h // 2 + 60, 3 * w // 4, fonts.body.get_linesize() * 3 + 30)
+    w = surf.get_width()
+    box = pygame.Rect(w // 8, 0, 3 * w // 4, fonts.body.get_linesize() * 2 + 40)
+    box.bottom = area.bottom
     panel(surf, box, 190)
     text(surf, fonts.body, prompt, (w // 2, box.y + 10), ACCENT, anchor="midtop")
     status = f"recording in {seconds_left:.0f}..." if seconds_left > 0 else \
@@ -196,5 +242,5 @@ def teach_overlay(surf: pygame.Surface, fonts: Fonts, prompt: str, seconds_left:
     pygame.draw.rect(surf, (60, 60, 60), bar)
     pygame.draw.rect(surf, GOOD, (bar.x, bar.y, int(bar.w * progress), bar.h))
     if seconds_left > 0:
-        text(surf, fonts.huge, f"{seconds_left:.0f}", (w // 2, h // 2 - 60), ACCENT,
-             anchor="center")
+        text(surf, fonts.huge, f"{seconds_left:.0f}", (w // 2, (area.y + box.y) // 2),
+             ACCENT, anchor="center")

@@ -13,13 +13,13 @@ KEYMAP = {
 }
 
 KEYS_HELP = [
-    ("Space", "start a round"), ("R", "reset the match"), ("A", "next opponent"),
+    ("Space", "start a round / a new match"), ("R", "reset the match"), ("A", "next opponent"),
     ("D / 1-9", "next device / pick a device"), ("P", "next precision"),
-    ("H", "hide / show the HUD"), ("L", "hand skeleton on / off"),
+    ("H", "HUD: compact / full / off"), ("L", "hand skeleton on / off"),
     ("N", "one player / two players"), ("F", "fullscreen"), ("M", "mute"),
     ("S", "screenshot"), ("T", "teach it your hand"), ("O", "personal / shipped model"),
     ("Y", "teach the CNN instead (when offered)"),
-    ("F1 or ?", "this help"), ("Esc / Q", "quit"),
+    ("F1 or ?", "this help (pauses the game)"), ("Esc / Q", "quit"),
 ]
 
 

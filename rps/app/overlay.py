@@ -28,8 +28,9 @@ def to_screen(points: np.ndarray, frame_w: int, rect: pygame.Rect) -> np.ndarray
 
 
 def skeleton(surf: pygame.Surface, fonts: Fonts, hands: tuple[Hand, ...], labels: tuple[str, ...],
-             frame_w: int, rect: pygame.Rect) -> None:
-    """Bones, joints and "label 97%" above each hand, clipped to the camera view."""
+             frame_w: int, rect: pygame.Rect, top: int = 0) -> None:
+    """Bones, joints and "label 97%" above each hand (never above ``top``, the score's
+    band), clipped to the camera view."""
     clip = surf.get_clip()
     surf.set_clip(rect)
     width = max(2, rect.h // 180)
@@ -41,20 +42,26 @@ def skeleton(surf: pygame.Surface, fonts: Fonts, hands: tuple[Hand, ...], labels
             pygame.draw.line(surf, colour, pts[a], pts[b], width)
         for j, p in enumerate(pts):
             pygame.draw.circle(surf, WHITE if j in TIPS else colour, p, width + 2)
-        top = (int(pts[:, 0].mean()), int(pts[:, 1].min()) - 8)
-        text(surf, fonts.body, f"{labels[i]} {float(hand.scores[i]):.0%}", top, colour,
+        at = (int(pts[:, 0].mean()),
+              max(int(pts[:, 1].min()) - 8, top + fonts.body.get_linesize()))
+        text(surf, fonts.body, f"{labels[i]} {float(hand.scores[i]):.0%}", at, colour,
              anchor="midbottom")
     surf.set_clip(clip)
 
 
-def split_line(surf: pygame.Surface, fonts: Fonts, rect: pygame.Rect) -> None:
-    """The two-player split: player 1 on the left of the mirrored view, player 2 right."""
+def split_line(surf: pygame.Surface, fonts: Fonts, rect: pygame.Rect,
+               avoid: tuple[pygame.Rect, ...] = (), labels_y: int | None = None) -> None:
+    """The two-player split: player 1 on the left of the mirrored view, player 2 right.
+    Dashed, so the view stays visible, and broken where it would cross ``avoid`` (the
+    score and the texts in the centre); the names sit at ``labels_y`` (bottom-aligned)."""
     x = rect.centerx
-    for y in range(rect.y, rect.bottom, 24):  # dashed, so the view stays visible
-        pygame.draw.line(surf, WHITE, (x, y), (x, min(y + 12, rect.bottom)), 3)
-    text(surf, fonts.body, "Player 1", (rect.x + 16, rect.bottom - 12), anchor="bottomleft")
-    text(surf, fonts.body, "Player 2", (rect.right - 16, rect.bottom - 12),
-         anchor="bottomright")
+    for y in range(rect.y, rect.bottom, 24):
+        dash = pygame.Rect(x - 1, y, 3, min(12, rect.bottom - y))
+        if dash.collidelist(list(avoid)) < 0:
+            pygame.draw.line(surf, WHITE, (x, y), (x, dash.bottom), 3)
+    y, w = rect.bottom - 12 if labels_y is None else labels_y, surf.get_width()
+    text(surf, fonts.body, "Player 1", (8, y), anchor="bottomleft")
+    text(surf, fonts.body, "Player 2", (w - 8, y), anchor="bottomright")
 
 
 class StageWindow:

@@ -61,6 +61,7 @@ class PlayConfig:
     precision: str | None = None  # None: the recognizer's own default
     paced: bool = True
     players: int = 1
+    autoplay: bool = False  # the demo clip starts rounds by itself, with no start screen
     first_to: int = 3
     fullscreen: bool = False
     mute: bool = False
@@ -93,7 +94,8 @@ def play(cfg: PlayConfig) -> int:
                     cache_dir=cfg.cache_dir)
     with pipe:
         app = App(pipe, first_to=cfg.first_to, fullscreen=cfg.fullscreen, muted=cfg.mute,
-                  note=note, keys=keys, players=cfg.players)
+                  note=note, keys=keys, players=cfg.players,
+                  autoplay=cfg.autoplay)
         try:
             app.run(cfg.frames)
         finally:

@@ -51,3 +51,5 @@ class Scene:
     teach: TeachPrompt | None = None
     countdown: tuple[str, int] | None = None  # word, number
     reveal: Reveal | None = None
+    start: bool = False  # the start screen, before the first Space
+    end: tuple[str, str, bool | None] | None = None  # match over: result, score, won

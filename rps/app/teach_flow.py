@@ -21,12 +21,14 @@ from concurrent import futures
 import numpy as np
 
 from rps.errors import RpsError, check_writable, describe
-from rps.game import Game
+from rps.game import Game, State
 from rps.game.teach import TeachSession, landmark_descriptor
 from rps.modeltools import personal
 from rps.modeltools.collect import Recorder, thumbnail
 from rps.pipeline import Pipeline
 from rps.types import Hand, Prediction, RecognizerModel
+
+LOADING = "Your personal model is loading (O returns to the shipped one)"
 
 
 class TeachFlow:
@@ -77,6 +79,8 @@ class TeachFlow:
         except RpsError as exc:
             self.toast(f"Teach mode needs somewhere to keep your frames: {exc}")
             return
+        if self.game.state == State.MATCH_OVER:
+            self.game.reset()  # the end screen does not come back after teach mode
         self.game.cancel_round("Teach mode: follow the prompts (T stops)")
         self.session = TeachSession(time.perf_counter, **self.settings)
         self._hands, self._missed, self._total, self.offer = [], {}, {}, None
@@ -191,7 +195,7 @@ class TeachFlow:
             self.game.message = f"Retraining failed: {result}"
             return
         self.pipe.switch(model=result)
-        self.game.message = "Your personal model is loading (O returns to the shipped one)"
+        self.game.message = LOADING
 
     def toggle_model(self) -> None:
         serving = self.pipe.model

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pygame
 
-from rps.app import hud, overlay
+from rps.app import hud, overlay, screens
+from rps.app.layout import PAD, layout
 from rps.app.scene import Scene
 from rps.types import Frame
 
@@ -15,7 +16,7 @@ class View:
     def __init__(self, screen: pygame.Surface):
         self.screen = screen
         self.fonts = hud.Fonts(screen.get_height())
-        self.show_hud = True
+        self.hud_mode = hud.HUD_MODES[0]
         self.show_help = False
         self.show_skeleton = True
         self._frame_key: tuple[int, tuple[int, int]] = (-1, (0, 0))  # seq, window size
@@ -25,12 +26,20 @@ class View:
         self.screen = screen
         self.fonts = hud.Fonts(screen.get_height())
 
-    def camera(self, frame: Frame | None) -> pygame.Rect | None:
-        """The mirrored camera frame, letterboxed; its rectangle on screen."""
+    def next_hud(self) -> str:
+        modes = hud.HUD_MODES
+        self.hud_mode = modes[(modes.index(self.hud_mode) + 1) % len(modes)]
+        return self.hud_mode
+
+    def camera(self, frame: Frame | None, area: pygame.Rect | None = None
+               ) -> pygame.Rect | None:
+        """The mirrored camera frame, letterboxed into ``area`` (the window by default);
+        its rectangle on screen."""
         if frame is None:
             return None
-        rect = hud.letterbox((frame.image.shape[1], frame.image.shape[0]),
-                             self.screen.get_size())
+        area = area or self.screen.get_rect()
+        rect = hud.letterbox((frame.image.shape[1], frame.image.shape[0]), area.size)
+        rect.move_ip(area.topleft)
         if (frame.seq, rect.size) != self._frame_key:
             self._frame_key = (frame.seq, rect.size)
             self._frame_surf = pygame.transform.smoothscale(
@@ -39,31 +48,68 @@ class View:
         return rect
 
     def draw(self, scene: Scene) -> None:
-        screen, fonts, last = self.screen, self.fonts, scene.last
+        screen, fonts = self.screen, self.fonts
         screen.fill(hud.DARK)
+        if scene.start:
+            rect = self.camera(scene.frame, screens.preview_area(screen.get_size()))
+            self._skeleton(scene, rect)
+            screens.start_screen(screen, fonts, scene.two_players)
+        else:
+            self._play(scene)
+        if self.show_help:
+            hud.help_overlay(screen, fonts)
+        if pygame.display.get_surface() is self.screen:
+            pygame.display.flip()
+
+    def _room_for_bars(self, spot, n_lines: int, scene: Scene) -> bool:
+        """Whether the full HUD's class bars leave the centre room for the cards."""
+        bars = len(scene.last.labels) if scene.last is not None else 0
+        bottom = PAD + self.fonts.small.get_linesize() * (n_lines + bars) + 22
+        need = self.fonts.big.get_linesize() + 3 * self.fonts.body.get_linesize() + 4 * PAD
+        return spot.centre.bottom - bottom >= need
+
+    def _skeleton(self, scene: Scene, rect: pygame.Rect | None, top: int = 0) -> None:
+        last = scene.last
+        if rect is not None and scene.frame is not None and self.show_skeleton \
+                and last is not None and last.hands:
+            overlay.skeleton(self.screen, self.fonts, last.hands, last.labels,
+                             scene.frame.image.shape[1], rect, top)
+
+    def _play(self, scene: Scene) -> None:
+        screen, fonts = self.screen, self.fonts
+        spot = layout(screen.get_size(), fonts, fonts.body.size(hud.score_line(*scene.score))[0],
+                      len(scene.toasts))
         rect = self.camera(scene.frame)
-        if rect is not None and scene.frame is not None:
-            if scene.two_players:
-                overlay.split_line(screen, fonts, rect)
-            if self.show_skeleton and last is not None and last.hands:
-                overlay.skeleton(screen, fonts, last.hands, last.labels,
-                                 scene.frame.image.shape[1], rect)
-        if self.show_hud:
-            hud.hud(screen, fonts, scene.metrics, scene.device, scene.precision, scene.model,
-                    last, scene.opponent, scene.stage_lines)
-        hud.score_bar(screen, fonts, *scene.score, scene.first_to)
+        self._skeleton(scene, rect, spot.score.bottom)
+        if self.hud_mode != "off":
+            lines = hud.hud_lines(scene.metrics, scene.device, scene.precision, scene.model,
+                                  scene.opponent, scene.stage_lines, self.hud_mode == "full")
+            box = hud.hud(screen, fonts, lines, scene.last, spot.hud.w,
+                          self._room_for_bars(spot, len(lines), scene))
+            if self.hud_mode == "full":  # its lines and bars reach below the score
+                spot = layout(screen.get_size(), fonts, spot.score.w - 4 * PAD,
+                              len(scene.toasts), box.bottom)
+        hud.score_bar(screen, fonts, *scene.score, scene.first_to, spot.score)
+        message, centre = spot.message, []
+        if scene.two_players:  # the players' names take the row's corners
+            message = message.inflate(-2 * fonts.body.size("Player 1")[0] - 48, 0)
         if scene.teach is not None:
             t = scene.teach
             hud.teach_overlay(screen, fonts, t.prompt, t.seconds_left, t.progress, t.count,
-                              t.hint)
+                              t.hint, spot.centre)
         elif scene.countdown is not None:
-            hud.countdown(screen, fonts, *scene.countdown)
-        elif scene.reveal is not None:
+            centre = hud.countdown(screen, fonts, *scene.countdown, spot.centre)
+        elif scene.reveal is not None and scene.end is None:
             r = scene.reveal
-            hud.reveal(screen, fonts, r.left, r.right, r.banner, r.colour)
-        hud.message(screen, fonts, scene.message)
-        for i, s in enumerate(reversed(scene.toasts)):
-            hud.message(screen, fonts, s, 100 + i * 50, hud.ACCENT)
-        if self.show_help:
-            hud.help_overlay(screen, fonts)
-        pygame.display.flip()
+            centre = hud.reveal(screen, fonts, r.left, r.right, r.banner, r.colour,
+                                spot.cards(fonts.big.get_linesize()), spot.centre.midtop)
+        if rect is not None and scene.two_players and scene.end is None:
+            avoid = (spot.score, spot.message, *spot.toasts,
+                     *(c.inflate(16, 16) for c in centre))
+            overlay.split_line(screen, fonts, rect, avoid, spot.message.bottom)
+        if scene.end is not None:
+            screens.end_screen(screen, fonts, *scene.end, scene.two_players)
+        if scene.end is None:
+            hud.message(screen, fonts, scene.message, message)
+        for row, s in zip(spot.toasts, reversed(scene.toasts), strict=False):
+            hud.message(screen, fonts, s, row, hud.ACCENT)

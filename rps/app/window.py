@@ -15,7 +15,7 @@ from rps.app.commands import Commands
 from rps.app.overlay import StageWindow
 from rps.app.scene import Reveal, Scene, TeachPrompt
 from rps.app.sound import Sounds
-from rps.app.teach_flow import TeachFlow
+from rps.app.teach_flow import LOADING, TeachFlow
 from rps.app.view import View
 from rps.errors import RpsError
 from rps.game import Duel, DuelRound, Game, State
@@ -36,12 +36,16 @@ class App(Commands):
     def __init__(self, pipeline: Pipeline, first_to: int = 3, history: History | None = None,
                  fullscreen: bool = False, muted: bool = False, size=(1280, 720), note: str = "",
                  recorder: Recorder | None = None, keys: list[tuple[int, int]] | None = None,
-                 players: int = 1):
+                 players: int = 1, autoplay: bool = False):
         self.pipe = pipeline
         self.devices = [d.name for d in pipeline.backend.devices()]
         self.history = history or History()
         self.solo = Game(time.perf_counter, first_to=first_to,
                          history=self.history.player_throws())
+        # A steady hand starts a round in front of a camera; the demo clip waits for Space
+        # unless asked to play by itself.
+        self.solo.hand_starts = autoplay or pipeline.capture.source.live
+        self.on_start = not autoplay  # the start screen, until Space
         self.duel: Duel | None = None  # the two-player game, while that mode is on
         self.guide = Guide(time.perf_counter)
         self.toasts: deque[tuple[float, str]] = deque(maxlen=3)
@@ -155,11 +159,17 @@ class App(Commands):
             countdown = (g.countdown_word, g.countdown_number)
         elif g.state in (State.REVEAL, State.MATCH_OVER) and g.rounds:
             reveal = self.reveal_cards()
+        (left, a), (right, b) = self.score_sides()
+        end = None
+        if g.state == State.MATCH_OVER and t is None:
+            end = (g.message, f"{left} {a}  :  {b} {right}",
+                   None if self.duel is not None else a > b)
         return Scene(self.pipe.latest, self.last, self.pipe.metrics.snapshot(),
                      self.pipe.backend.describe(self.device), self.precision,
                      self.pipe.model.name, self.opponent_name, tuple(self.stages.lines()),
                      self.players == 2, self.score_sides(), g.first_to, self.message(),
-                     tuple(s for end, s in self.toasts if end > now), teach, countdown, reveal)
+                     tuple(s for until, s in self.toasts if until > now), teach, countdown,
+                     reveal, self.on_start, end)
 
     # ---- one frame -------------------------------------------------------------------------
     def step(self) -> None:
@@ -172,12 +182,16 @@ class App(Commands):
         for e in self.pipe.events():
             if e.kind == "ready":
                 self.pipe.metrics.reset()
+                if self.game.message == LOADING:  # the message ends with its state
+                    self.game.message = "Your personal model is on: press Space to play"
                 self.toast(f"Now on {e.device} {e.precision} ({e.message})")
                 self.sounds.play("switch")
             else:
                 self.toast(f"Switch failed: {e.message}; staying on {self.device}", 5)
         self.teacher.step()
-        if not self.paused and not self.teacher.active:
+        if self.game.state != State.IDLE:  # a round started by any means ends the start
+            self.on_start = False
+        if not (self.paused or self.teacher.active or self.on_start):
             self.game.update()
         for cue in self.game.sounds:
             self.sounds.play(cue)
@@ -192,7 +206,10 @@ class App(Commands):
 
     def _feed(self, p: Prediction) -> None:
         self.last = p
-        self.stages.add(p)
+        if p.stages_ms:
+            self.stages.add(p)
+        else:  # a recognizer without stages serves now: the old times are not its own
+            self.stages.clear()
         self.teacher.feed(p)
         frame = self.pipe.latest
         hw = frame.image.shape[:2] if frame is not None else (0, 0)

@@ -173,7 +173,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         args.recognizer, args.model, args.source, args.demo, args.fps, args.device,
         args.precision, paced=not args.max, players=args.players, first_to=args.first_to,
         fullscreen=args.fullscreen, mute=args.mute, keys=args.keys or "", frames=args.frames,
-        cache_dir=cache_dir(args)))
+        cache_dir=cache_dir(args), autoplay=args.autoplay))
 
 
 COMMANDS = {"devices": cmd_devices, "bench": cmd_bench, "play": cmd_play, "train": cmd_train,

@@ -136,6 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--frames", type=COUNT, default=0, help="quit after this many frames")
     play.add_argument("--fullscreen", action="store_true", help="start in fullscreen (F)")
     play.add_argument("--mute", action="store_true", help="start with the sound off (M)")
+    play.add_argument("--autoplay", action="store_true", help="skip the start screen and "
+                      "let a steady hand start rounds on a video or the demo clip too")
     play.add_argument("--keys", help="press keys at given frames, e.g. 30:space,90:s "
                       "(scripted demos and tests)")
     shared = SHARED / "data" / "rps-cgi"

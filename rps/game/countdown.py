@@ -47,9 +47,27 @@ class RoundClock:
         self.finished_matches: list[dict] = []  # for the history, drained by the app
         self._misses = 0  # rounds in a row in which a throw was missing
         self._beats_sounded = 0
+        self.paused = False  # help is open: time does not move the match on
+
+    def pause(self) -> None:
+        """Stop the match (help is open): a round in progress is dropped, as its countdown
+        and read window belong to a moment the player did not see; the score stands."""
+        if self.paused:
+            return
+        self.paused = True
+        self._resume_message = self.message
+        if self.state in (State.COUNTDOWN, State.SHOOT):
+            self.cancel_round("")
+            self._resume_message = "Round stopped for help - press Space to play it"
+
+    def resume(self) -> None:
+        if self.paused:
+            self.paused = False
+            self.message = self._resume_message
 
     # ---- to fill in ----------------------------------------------------------------------
     def start_round(self) -> None:
+        """Begin a round's countdown (a new match after one is over)."""
         raise NotImplementedError
 
     def _judge_window(self, since: float, until: float) -> None:
@@ -64,8 +82,9 @@ class RoundClock:
 
     # ---- shared --------------------------------------------------------------------------
     def cancel_round(self, why: str) -> None:
-        """Drop the round in progress (camera lost); the score stands."""
-        if self.state in (State.COUNTDOWN, State.SHOOT):
+        """Drop the round in progress or on show (camera lost, teach mode, a mode switch):
+        the score stands, and its reveal does not come back afterwards."""
+        if self.state in (State.COUNTDOWN, State.SHOOT, State.REVEAL):
             self.round = None
             self._enter(State.IDLE)
         self.message = why
@@ -83,6 +102,8 @@ class RoundClock:
         return 3 - self._beat() if self.state == State.COUNTDOWN else 0
 
     def update(self) -> None:
+        if self.paused:
+            return
         now = self.clock()
         elapsed = now - self.t_state
         t = self.timings
@@ -92,6 +113,7 @@ class RoundClock:
             beats = int(elapsed / t.beat)
             if beats >= 3:
                 self._enter(State.SHOOT)
+                self.message = ""  # "No throw seen" was about the last round, not this one
                 self.sounds.append("shoot")
             elif beats > self._beats_sounded:
                 self._beats_sounded = beats

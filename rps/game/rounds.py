@@ -32,6 +32,7 @@ class Game(RoundClock):
 
     rng: random.Random = field(default_factory=random.Random)
     history: list[str] = field(default_factory=list)  # the player's past throws
+    hand_starts: bool = True  # a steady hand starts a round (off on the demo clip)
 
     players = 1
 
@@ -70,7 +71,6 @@ class Game(RoundClock):
     def next_opponent(self) -> str:
         self.opponent_index = (self.opponent_index + 1) % len(OPPONENTS)
         self.opponent = self._make_opponent()
-        self.message = f"Opponent: {self.opponent.name}"
         return self.opponent.name
 
     # ---- time and frames -----------------------------------------------------------------
@@ -79,6 +79,8 @@ class Game(RoundClock):
 
     def _idle(self, now: float) -> None:
         """A steady hand starts a round, once the view was empty since the last one."""
+        if not self.hand_starts:
+            return
         seen = self.reader.read(now - self.timings.hand_start, now)
         if seen == "none":
             self._armed = True

@@ -43,6 +43,7 @@ def wrist_pixel(app: App, p) -> tuple[tuple[int, int], tuple[int, int, int]]:
 
 
 def test_the_skeleton_sits_on_the_hand_in_its_class_colour_and_l_hides_it(hand_app):
+    hand_app.on_start = False  # the camera fills the window in play
     p = step_until_hand(hand_app)
     hand_app.draw()
     where, colour = wrist_pixel(hand_app, p)

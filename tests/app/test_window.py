@@ -34,7 +34,7 @@ def test_keys_drive_the_game_over_300_frames(app):
             assert app.game.state == State.COUNTDOWN  # Space started a round
             assert app.game.round.computer in ("rock", "paper", "scissors")
         if frames == 41:
-            assert app.view.show_hud is False
+            assert app.view.hud_mode == "full"
         if frames == 201:
             assert app.view.show_help is True
     assert frames == 300 and not app.running  # Esc quit on its frame
@@ -87,6 +87,9 @@ def test_teach_mode_records_retrains_and_hot_swaps(app, tmp_path):
         app.step()
         frames += 1
     assert app.pipe.model.root == personal_dir("cnn")  # the personal model serves
+    for _ in range(5):
+        app.step()
+    assert "loading" not in app.game.message  # the message ended with its state
     assert app.teacher.recorder.counts() == {"none": 3, "rock": 3, "paper": 3, "scissors": 3}
     assert app.last is not None
     press(pygame.K_o)  # back to the shipped model
@@ -178,3 +181,70 @@ def test_a_disk_that_fills_up_mid_recording_stops_teach_mode_with_a_message(app)
     assert not app.teacher.active and app.running
     assert any("could not be saved" in s and "No space" in s for _, s in app.toasts)
     assert not app.teacher.retraining
+
+
+def test_the_demo_waits_on_the_start_screen_and_space_plays(app):
+    assert app.scene().start and not app.solo.hand_starts  # the demo clip, no --autoplay
+    for _ in range(30):
+        app.step()
+    assert app.on_start and app.game.state == State.IDLE
+    press(pygame.K_SPACE)
+    app.step()
+    assert not app.on_start and app.game.state == State.COUNTDOWN
+    assert not app.scene().start
+
+
+def test_autoplay_skips_the_start_screen(make_app, tiny_model):
+    app = make_app(load_recognizer("cnn", tiny_model), autoplay=True)
+    assert not app.on_start and app.solo.hand_starts and not app.scene().start
+
+
+def test_help_pauses_the_game_no_round_is_scored_behind_it(app):
+    press(pygame.K_SPACE)
+    app.step()
+    assert app.game.state == State.COUNTDOWN
+    press(pygame.K_F1)
+    for _ in range(200):  # over 3 s: a countdown, a read and a reveal would fit
+        app.step()
+    assert app.view.show_help and app.game.paused
+    assert app.game.state == State.IDLE and app.game.rounds == []
+    assert sum(app.game.score.values()) == 0
+    press(pygame.K_F1)
+    app.step()
+    assert not app.game.paused and "Space" in app.game.message
+
+
+def test_the_end_of_a_match_says_what_comes_next(app):
+    app.game.first_to = 1
+    app.game.start_round()
+    app.game._judge({"rock": "paper", "paper": "scissors",
+                     "scissors": "rock"}[app.game.round.computer])
+    app.step()
+    result, score, won = app.scene().end
+    assert result == "You win the match!" and score == "You 1  :  0 Computer" and won
+    press(pygame.K_SPACE)
+    app.step()
+    assert app.scene().end is None and app.game.score == {"player": 0, "computer": 0}
+
+
+def test_the_hud_never_shows_nan_and_h_cycles_it():
+    from rps.app.hud import hud_lines
+    from rps.types import Metrics
+
+    for full in (False, True):
+        lines = hud_lines(Metrics(), "CPU", "FP32", "cnn", "fair", (), full)
+        assert lines and not any("nan" in s for s in lines)
+    assert len(hud_lines(Metrics(), "CPU", "FP32", "cnn", "fair", (), False)) == 1
+
+
+def test_stage_times_end_when_a_recognizer_without_stages_serves(app):
+    import dataclasses
+
+    while app.last is None:
+        app.step()
+    app.stages.add(dataclasses.replace(app.last, stages_ms=(("palm", 3.0),)))
+    assert app.stages.lines()  # as left by the hand recognizer before a switch to the CNN
+    seq = app.last.seq
+    while app.last.seq == seq:
+        app.step()
+    assert app.stages.lines() == []

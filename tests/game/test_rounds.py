@@ -202,3 +202,70 @@ def test_history_is_atomic_and_survives_damage(tmp_path):
     assert h2.matches == [] and "damaged" in h2.warning
     assert list(tmp_path.glob("history.json.damaged-*"))
     assert not list(tmp_path.glob(".history.json.*.tmp"))
+
+
+WIN_AGAINST = {"rock": "paper", "paper": "scissors", "scissors": "rock"}
+
+
+def _started(seed: int) -> tuple[Game, FakeClock]:
+    """A game on a fake clock with its first round's countdown begun."""
+    clock = FakeClock()
+    game = Game(clock, rng=random.Random(seed))
+    game.start_round()
+    return game, clock
+
+def test_a_hand_does_not_start_rounds_when_hand_starts_are_off():
+    clock = FakeClock()
+    game = Game(clock, timings=Timings(hand_start=0.5), hand_starts=False)
+    for _ in range(60):
+        clock.t += 1 / 30
+        game.feed(pred("rock", clock.t))
+        game.update()
+    assert game.state == State.IDLE and game.rounds == []
+
+
+@pytest.mark.parametrize("at", [0.3, 2.0])  # in the countdown, in the read window
+def test_pause_drops_the_round_and_scores_nothing_until_resumed(at):
+    game, clock = _started(3)
+    clock.t += at
+    game.update()
+    game.pause()
+    assert game.paused and game.state == State.IDLE and game.round is None
+    for _ in range(120):  # 4 s of a steady hand behind the help
+        clock.t += 1 / 30
+        game.feed(pred("rock", clock.t))
+        game.update()
+    assert game.state == State.IDLE and game.rounds == [] and game.score["player"] == 0
+    game.resume()
+    assert not game.paused and "Space" in game.message
+    game.start_round()
+    assert game.state == State.COUNTDOWN
+
+
+def test_pause_during_reveal_keeps_the_score_and_message():
+    game, clock = _started(4)
+    _play_round(game, clock, WIN_AGAINST[game.round.computer])
+    assert game.state == State.REVEAL
+    msg = game.message
+    game.pause()
+    clock.t += 10
+    game.update()
+    assert game.state == State.REVEAL  # frozen behind the help
+    game.resume()
+    assert game.message == msg and game.score["player"] == 1
+
+
+def test_no_throw_seen_ends_at_the_next_shoot_and_a_cancelled_reveal_stays_gone():
+    game, clock = _started(5)
+    _play_round(game, clock, "none")
+    assert "No throw seen" in game.message and game.state == State.COUNTDOWN
+    while game.state == State.COUNTDOWN:
+        clock.t += 0.05
+        game.update()
+    assert game.state == State.SHOOT and game.message == ""
+    _play_round(game, clock, "rock")
+    game.start_round()
+    _play_round(game, clock, "rock")
+    assert game.state == State.REVEAL
+    game.cancel_round("Teach mode")  # teach mode or a mode switch ends the reveal
+    assert game.state == State.IDLE and game.message == "Teach mode" and game.rounds
