@@ -21,15 +21,16 @@ def press(key: int) -> None:
 
 
 def step_until_hand(app: App, limit: int = 900):
-    """Until the frame on screen has a hand whose wrist is inside it (the hand search
-    also finds hands cut by the frame's edge, whose wrist no pixel shows)."""
+    """Until the frame on screen has a hand whose wrist is well inside it: the hand search
+    also finds hands cut by the frame's edge, whose wrist no pixel shows, and the bottom
+    fifth of the view is under the message line."""
     for _ in range(limit):
         app.step()
         p = app.last
         if p is not None and p.hands and app.pipe.latest.seq == p.seq:
             h, w = app.pipe.latest.image.shape[:2]
             x, y = p.hands[0].landmarks[0][:2]
-            if 0 <= x < w and 0 <= y < h:
+            if 0 <= x < w and 0.2 * h <= y < 0.8 * h:
                 return p
     pytest.fail("the hand recognizer found no hand in the demo clip")
 
