@@ -56,10 +56,9 @@ def read_streams(reader: RecognizerModel, streams: list[list[Labelled]], stream:
                  ) -> tuple[list[int], list[int], list[float]]:
     """Class indices true and read, and inference ms, of every frame. Stills: each frame
     alone, on one engine per image size unless the recognizer reads any size (nothing is
-    stretched). Stream: a fresh engine per
-    stream, so tracking carries over only within it; frames of other sizes are centred on
-    a canvas of the largest (a camera never changes size mid-stream). ``backend``: a
-    Backend, or an ``ov.Core`` to run OpenVINO on."""
+    stretched). Stream: a fresh engine per stream, so tracking carries over only within it;
+    frames of other sizes are centred on a canvas of the largest (a camera never changes
+    size mid-stream). ``backend``: a Backend, or an ``ov.Core`` to run OpenVINO on."""
     truth, got, ms = [], [], []
     engines: dict[tuple[int, int], Engine] = {}
     try:

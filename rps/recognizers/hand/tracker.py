@@ -130,8 +130,9 @@ class HandTracker:
         if self.palm_ran:
             rois, weak = self._palms(image, rois)
         read = self._keep(self.read(image, rois), self.presence) if rois else []
-        hands = [h for h in read if not _moved(h)]
-        moved = [h for h in read if _moved(h)]
+        hands, moved = [], []
+        for h in read:
+            (moved if _moved(h) else hands).append(h)
         if len(hands) < self.max_hands and not self.palm_ran:  # a tracked hand lost or moved
             self.palm_ran = True
             found, weak = self._palms(image, [])
@@ -170,9 +171,10 @@ class HandTracker:
         grid, zoomed = search_rois(w, h), tiles(w, h)
         self._since_full += 1
         fresh = self._changed(image) and self._since_full > self.cooldown
+        around = [Roi(r.cx, r.cy, r.size * 1.5, 0.0) for r in self._last] if self.track \
+            else []  # where the hands were, enlarged
         if self.track and self._since_hand >= self.full and not fresh:  # quiet: a few
-            last = [Roi(r.cx, r.cy, r.size * 1.5, 0.0) for r in self._last] \
-                if self._since_hand < LINGER else []
+            last = around if self._since_hand < LINGER else []
             self._quiet += 1
             on = self._quiet % self.quiet_every == 0  # in real time, every few frames only
             self._turn += on  # odd turns: one tile for the palm detector; even: a few squares
@@ -182,9 +184,7 @@ class HandTracker:
             looks = [zoomed[k % len(zoomed)]] if self._turn % 2 and on else []
         else:  # a still, a hand just lost or a new view: everywhere
             self._since_full = 0
-            last = [Roi(r.cx, r.cy, r.size * 1.5, 0.0) for r in self._last] if self.track \
-                else []
-            picks, looks = grid, zoomed
+            last, picks, looks = around, grid, zoomed
         palms = [roi_from_palm(p.box, p.keypoints) for t in looks for p in self.detect(image, t)]
         self.searched, out = 0, []
         for tier in (weak + palms + last, picks):  # the likelier places first
