@@ -40,11 +40,11 @@ class App(Commands):
         self.pipe = pipeline
         self.devices = [d.name for d in pipeline.backend.devices()]
         self.history = history or History()
-        self.solo = Game(time.perf_counter, first_to=first_to,
-                         history=self.history.player_throws())
         # A steady hand starts a round in front of a camera; the demo clip waits for Space
         # unless asked to play by itself.
-        self.solo.hand_starts = autoplay or pipeline.capture.source.live
+        self.solo = Game(time.perf_counter, first_to=first_to,
+                         history=self.history.player_throws(),
+                         hand_starts=autoplay or pipeline.capture.source.live)
         self.on_start = not autoplay  # the start screen, until Space
         self.duel: Duel | None = None  # the two-player game, while that mode is on
         self.guide = Guide(time.perf_counter)

@@ -44,8 +44,13 @@ class Game(RoundClock):
         self.round: Round | None = None
         self.rounds: list[Round] = []
         self.score = {"player": 0, "computer": 0}
-        self.message = "Press Space or show your hand to start"
+        self.message = self._press("to start")
         self._armed = True  # a shown hand may start a round (after an empty view)
+
+    def _press(self, what: str) -> str:
+        """The prompt to go on, naming the hand only where a shown hand starts a round."""
+        return f"Press Space or show your hand {what}" if self.hand_starts else \
+            f"Press Space {what}"
 
     def _make_opponent(self):
         cls = OPPONENTS[self.opponent_index]
@@ -66,7 +71,8 @@ class Game(RoundClock):
         self.rounds = []
         self.round = None
         self._enter(State.IDLE)
-        self.message = "New match: press Space or show your hand"
+        self.message = "New match: press Space" + (" or show your hand" if self.hand_starts
+                                                   else "")
 
     def next_opponent(self) -> str:
         self.opponent_index = (self.opponent_index + 1) % len(OPPONENTS)
@@ -90,7 +96,7 @@ class Game(RoundClock):
 
     def _after_reveal(self) -> None:
         self._armed = False  # wait for the hand to drop before a hand can start again
-        self.message = "Press Space or show your hand for the next round"
+        self.message = self._press("for the next round")
 
     def _judge_window(self, since: float, until: float) -> None:
         self._judge(self.reader.read(since, until))

@@ -217,11 +217,14 @@ def _started(seed: int) -> tuple[Game, FakeClock]:
 def test_a_hand_does_not_start_rounds_when_hand_starts_are_off():
     clock = FakeClock()
     game = Game(clock, timings=Timings(hand_start=0.5), hand_starts=False)
+    assert game.message == "Press Space to start"  # the prompt does not promise a hand
     for _ in range(60):
         clock.t += 1 / 30
         game.feed(pred("rock", clock.t))
         game.update()
     assert game.state == State.IDLE and game.rounds == []
+    game.reset()
+    assert game.message == "New match: press Space"
 
 
 @pytest.mark.parametrize("at", [0.3, 2.0])  # in the countdown, in the read window
