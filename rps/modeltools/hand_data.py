@@ -60,8 +60,11 @@ def read_folder(root: Path, cache: Path | None = None, device: str = "CPU",
     key = hashlib.sha256("\n".join([READER, str(spoiled), *stamps]).encode())
     npz = cache / f"{root.name}-{key.hexdigest()[:12]}.npz" if cache else None
     if npz is not None and npz.is_file():
-        d = np.load(npz)
-        return HandSet(d["landmarks"], d["labels"], list(d["paths"]), int(d["missed"]))
+        d = np.load(npz)  # labels from today's scan: a corrected label needs no re-reading
+        label = {str(s.path): CLASSES.index(s.label) for s in samples}
+        paths = [str(x) for x in d["paths"]]
+        return HandSet(d["landmarks"], np.array([label[x] for x in paths]), paths,
+                       int(d["missed"]))
     stages = hand.stages(ov.Core(), device)
     lms, labels, paths, missed = [], [], [], 0
     for s in tqdm(samples, desc=f"landmarks {root.name}", unit="img", leave=False):

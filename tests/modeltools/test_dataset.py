@@ -31,6 +31,18 @@ def test_unknown_class_folder_is_an_error(tmp_path):
         scan(tmp_path)
 
 
+def test_epsrc_horns_are_read_as_none_and_nothing_else_is(tmp_path):
+    """The index-and-pinky frames EPSRC files under "two" are not scissors; the same file
+    name in another set, or another EPSRC frame, keeps its folder's label."""
+    img = np.full((8, 8, 3), 128, np.uint8)
+    for where in ("epsrc-fingers/scissors/Set2_two_2.jpg", "epsrc-fingers/scissors/Set2_two_1.jpg",
+                  "other/scissors/Set2_two_2.jpg"):
+        (tmp_path / where).parent.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(tmp_path / where), img)
+    assert [s.label for s in scan(tmp_path / "epsrc-fingers")] == ["scissors", "none"]
+    assert [s.label for s in scan(tmp_path / "other")] == ["scissors"]
+
+
 def test_hand_mask_finds_the_hand_and_not_the_white(cgi_data):
     path = next((cgi_data / "paper").iterdir())
     img = cv2.imread(str(path))

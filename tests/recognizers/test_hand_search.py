@@ -132,6 +132,34 @@ def test_a_tracked_hand_that_moved_is_detected_again_in_the_same_frame():
     assert t.palm_ran  # detection ran in this same frame
 
 
+def test_a_hand_only_the_search_found_does_not_keep_a_real_hand_out():
+    """A face the landmark model takes for a hand is tracked, but palm detection keeps
+    running; the real hand it finds wins on the hand flag, and once a palm vouches for the
+    tracked hand detection stops again."""
+    face, hand = (200.0, 200.0), (480.0, 330.0)
+
+    def read(image, rois):
+        def near(p, r):
+            return np.hypot(r.cx - p[0], r.cy - p[1]) < 0.3 * r.size
+
+        return [Reading(_hand_at(*hand), 0.99, 0.0, r) if near(hand, r) and palms else
+                Reading(_hand_at(*face), 0.92, 0.0, r) if near(face, r) else
+                Reading(_hand_at(r.cx, r.cy), 0.0, 0.0, r) for r in rois]
+
+    palms: list[Palm] = []
+    t = HandTracker(lambda image, tile=None: list(palms) if tile is None else [], read,
+                    track=True, realtime=False)
+    first = t(IMAGE)
+    assert first and np.allclose(first[0].landmarks, _hand_at(*face))  # the search took it
+    for _ in range(3):  # tracked, yet detection runs each frame (offline) in case
+        assert t(IMAGE) and t.palm_ran
+    palms.append(Palm(0.9, np.array([430, 280, 530, 380.0]), np.array(
+        [[480, 380], [0, 0], [480, 280], [0, 0], [0, 0], [0, 0], [0, 0.0]])))
+    now = t(IMAGE)
+    assert np.allclose(now[0].landmarks, _hand_at(*hand))  # the real hand wins
+    assert t(IMAGE) and not t.palm_ran  # vouched for: tracked without detection
+
+
 # ---- the real stages --------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def stages():

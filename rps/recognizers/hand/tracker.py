@@ -11,6 +11,9 @@ Candidate ROIs are read: weak palm detections, palms found in zoomed tiles of th
 the whole frame and a coarse grid (``roi.search_rois``). A hand is accepted only when the
 flag is at least ``CONFIRM``; it is then re-read on the ROI its own landmarks give, so it is
 upright and centred before it is classified, and tracked as usual.
+Until a sure palm overlaps it, such a hand is provisional (a face can pass the flag): palm
+detection keeps running (in real time on one frame in ``QUIET_EVERY``), so a real hand that
+comes in is read, and the better flag wins.
 
 A still image tries every candidate. So does a stream on a frame whose view changed (in
 real time at most once in ``COOLDOWN`` frames) and, read offline (``realtime=False``,
@@ -75,6 +78,11 @@ def associate(palm_rois: list[Roi], tracked: list[Roi]) -> list[Roi]:
     return out
 
 
+def _among(hand: Reading, rois: list[Roi]) -> bool:
+    """The hand was read in one of these very ROIs."""
+    return any(hand.roi is r for r in rois)
+
+
 def _moved(hand: Reading) -> bool:
     """The hand moved away from the ROI it was read in (a stale ROI reads a shifted pose)."""
     return iou(hand.roi.box(), roi_from_landmarks(hand.landmarks).box()[None])[0] < SETTLE
@@ -119,34 +127,45 @@ class HandTracker:
         self._since_hand = LINGER  # frames since a hand was last seen
         self._turn = 0  # the next search candidate in rotation
         self._thumb: np.ndarray | None = None  # the last frame, tiny, to tell a new view
+        self._provisional = False  # a tracked hand was found by the search alone
+        self._checks = 0  # frames, for rechecking a provisional hand every few
 
     def reset(self) -> None:
         self.tracked, self._last, self._since_hand = [], [], LINGER
+        self._provisional = False
 
     def __call__(self, image: np.ndarray) -> list[Reading]:
         rois = list(self.tracked) if self.track else []
-        self.palm_ran, self.searched = len(rois) < self.max_hands, 0
+        # A hand only the search found (no sure palm yet) may be a face or a fold of cloth:
+        # palm detection keeps running (in real time every few frames), so a real hand
+        # that comes in is read, and the better hand flag wins.
+        self._checks += 1
+        recheck = bool(rois) and self._provisional and self._checks % self.quiet_every == 0
+        self.palm_ran, self.searched = len(rois) < self.max_hands or recheck, 0
+        trusted = [] if self._provisional else list(rois)  # ROIs of hands a palm vouched for
         weak: list[Roi] = []
         if self.palm_ran:
-            rois, weak = self._palms(image, rois)
+            rois, weak = self._palms(image, rois, trusted)
         read = self._keep(self.read(image, rois), self.presence) if rois else []
         hands, moved = [], []
         for h in read:
             (moved if _moved(h) else hands).append(h)
         if len(hands) < self.max_hands and not self.palm_ran:  # a tracked hand lost or moved
             self.palm_ran = True
-            found, weak = self._palms(image, [])
+            found, weak = self._palms(image, [], trusted)
             found = _new(hands, found)
             hands += self._keep(self.read(image, found), self.presence) if found else []
         moved = _new_hands(hands, moved)
-        if moved and len(hands) < self.max_hands:  # the detector missed a moved hand
+        if moved and (len(hands) < self.max_hands or recheck):  # missed, or a rival
             again = self.read(image, [roi_from_landmarks(h.landmarks) for h in moved])
+            trusted += [b.roi for a, b in zip(moved, again, strict=True) if _among(a, trusted)]
             hands += [b if b.presence > self.presence else a
                       for a, b in zip(moved, again, strict=True)]
         if len(hands) < self.max_hands and self.search:
             hands += self._search(image, hands, weak)
         hands.sort(key=lambda r: -r.presence)
         hands = hands[:self.max_hands]
+        self._provisional = not all(_among(h, trusted) for h in hands)
         self.tracked = associate([], [roi_from_landmarks(r.landmarks) for r in hands])
         if hands:
             self._last, self._since_hand = [h.roi for h in hands], 0
@@ -154,12 +173,17 @@ class HandTracker:
             self._since_hand += 1
         return hands
 
-    def _palms(self, image: np.ndarray, tracked: list[Roi]) -> tuple[list[Roi], list[Roi]]:
-        """ROIs of the sure palms (associated with the tracked ones) and of the weak ones."""
+    def _palms(self, image: np.ndarray, tracked: list[Roi], trusted: list[Roi]
+               ) -> tuple[list[Roi], list[Roi]]:
+        """ROIs of the sure palms (associated with the tracked ones) and of the weak ones;
+        the sure palms, and the tracked ROIs they overlap, are added to ``trusted``."""
         palms = self.detect(image)
         sure = [roi_from_palm(p.box, p.keypoints) for p in palms if p.score >= MIN_SCORE]
         weak = [roi_from_palm(p.box, p.keypoints) for p in palms if p.score < MIN_SCORE]
-        return associate(sure[:self.max_hands], tracked), weak
+        sure = sure[:self.max_hands]
+        trusted += sure + [t for t in tracked if sure and iou(
+            t.box(), np.stack([r.box() for r in sure])).max() > SAME_HAND_IOU]
+        return associate(sure, tracked), weak
 
     def _keep(self, readings: list[Reading], gate: float) -> list[Reading]:
         return [r for r in readings if r.presence > gate]
