@@ -182,8 +182,8 @@ class App(Commands):
         for e in self.pipe.events():
             if e.kind == "ready":
                 self.pipe.metrics.reset()
-                if self.game.message == LOADING:  # the message ends with its state
-                    self.game.message = "Your personal model is on: press Space to play"
+                if self.game.message.startswith(LOADING):  # the message ends with its state
+                    self.game.message = self.teacher.served()
                 self.toast(f"Now on {e.device} {e.precision} ({e.message})")
                 self.sounds.play("switch")
             else:
