@@ -1,11 +1,9 @@
-"""Drawing only: the camera view, HUD, score bars, countdown, throw art and overlays.
+"""Drawing only: the camera view, HUD, score bars, countdown and overlays.
 
 Every function takes the surface and the values to show; none of them holds game state.
 """
 
 from __future__ import annotations
-
-import math
 
 import cv2
 import numpy as np
@@ -45,11 +43,15 @@ def letterbox(src: tuple[int, int], dst: tuple[int, int]) -> pygame.Rect:
 
 
 def text(surf: pygame.Surface, font: pygame.font.Font, s: str, pos: tuple[int, int],
-         colour=WHITE, anchor: str = "topleft", shadow: bool = True) -> pygame.Rect:
+         colour=WHITE, anchor: str = "topleft", shadow: bool = True, alpha: int = 255
+         ) -> pygame.Rect:
     img = font.render(s, True, colour)
     rect = img.get_rect(**{anchor: pos})
     if shadow:
-        surf.blit(font.render(s, True, (0, 0, 0)), rect.move(2, 2))
+        back = font.render(s, True, (0, 0, 0))
+        back.set_alpha(alpha)
+        surf.blit(back, rect.move(2, 2))
+    img.set_alpha(alpha)
     surf.blit(img, rect)
     return rect
 
@@ -145,34 +147,6 @@ def score_bar(surf: pygame.Surface, fonts: Fonts, left: tuple[str, int],
          anchor="midtop")
 
 
-def throw_art(surf: pygame.Surface, move: str | None, centre: tuple[int, int],
-              size: int, colour=WHITE, font: pygame.font.Font | None = None) -> None:
-    """Simple, unmistakable icons: a fist, an open sheet, a pair of scissors."""
-    x, y = centre
-    r = size // 2
-    if move == "rock":
-        pts = [(x + int(r * 0.8 * math.cos(a)) + (r // 8 if i % 2 else 0),
-                y + int(r * 0.7 * math.sin(a))) for i, a in
-               enumerate(np.linspace(0, 2 * math.pi, 9)[:-1])]
-        pygame.draw.polygon(surf, (130, 120, 110), pts)
-        pygame.draw.polygon(surf, colour, pts, 4)
-    elif move == "paper":
-        rect = pygame.Rect(0, 0, int(r * 1.3), int(r * 1.7))
-        rect.center = centre
-        pygame.draw.rect(surf, (250, 250, 240), rect)
-        pygame.draw.rect(surf, colour, rect, 3)
-        for i in range(1, 6):
-            yy = rect.y + i * rect.h // 6
-            pygame.draw.line(surf, (150, 170, 200), (rect.x + 10, yy), (rect.right - 10, yy), 2)
-    elif move == "scissors":
-        for sign in (-1, 1):
-            pygame.draw.circle(surf, colour, (x + sign * r // 3, y + r // 2), r // 4, 5)
-            pygame.draw.line(surf, colour, (x + sign * r // 5, y + r // 4),
-                             (x - sign * r // 2, y - r), 9)
-    else:
-        text(surf, font or pygame.font.Font(None, size), "?", centre, GREY, anchor="center")
-
-
 def countdown(surf: pygame.Surface, fonts: Fonts, word: str, number: int,
               area: pygame.Rect) -> list[pygame.Rect]:
     """The beat's number over its word, both inside ``area``; where they are."""
@@ -181,24 +155,6 @@ def countdown(surf: pygame.Surface, fonts: Fonts, word: str, number: int,
         return [r]
     return [r, text(surf, fonts.huge, str(number), (area.centerx, (area.y + r.y) // 2),
                     ACCENT, anchor="center")]
-
-
-def reveal(surf: pygame.Surface, fonts: Fonts, left: tuple[str, str | None],
-           right: tuple[str, str | None], banner: str, colour,
-           cards: tuple[pygame.Rect, pygame.Rect], banner_at: tuple[int, int]
-           ) -> list[pygame.Rect]:
-    """The result on top, both throws on cards under it, (name, move) left and right;
-    where the banner is."""
-    line = fonts.body.get_linesize()
-    for card, (who, move) in zip(cards, (left, right), strict=True):
-        panel(surf, card, 190)
-        text(surf, fonts.body, who, (card.centerx, card.y + 4), anchor="midtop")
-        size = max(8, min(card.w, card.h - 2 * line) - 12)
-        throw_art(surf, move, card.center, size, font=fonts.big)
-        text(surf, fonts.body, move or "-", (card.centerx, card.bottom - 4),
-             anchor="midbottom")
-    return [text(surf, fonts.big, banner, banner_at, colour, anchor="midtop")] if banner \
-        else []
 
 
 def message(surf: pygame.Surface, fonts: Fonts, s: str, row: pygame.Rect,
@@ -217,7 +173,7 @@ def help_overlay(surf: pygame.Surface, fonts: Fonts) -> None:
     line_h = fonts.body.get_linesize()
     box = pygame.Rect(0, 0, int(w * 0.5), line_h * (len(KEYS_HELP) + 2))
     box.center = (w // 2, h // 2)
-    panel(surf, box, 220)
+    panel(surf, box, 255)  # opaque: the cards and toasts behind do not show through
     y = box.y + line_h // 2
     for key, what in KEYS_HELP:
         text(surf, fonts.body, key, (box.x + 30, y), ACCENT, shadow=False)

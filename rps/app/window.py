@@ -140,13 +140,16 @@ class App(Commands):
 
     def reveal_cards(self) -> Reveal:
         """Left card, right card, banner and its colour for the last round."""
-        r = self.game.rounds[-1]
+        r, age = self.game.rounds[-1], self.game.state_age
         if isinstance(r, DuelRound):
             banner = {"draw": "Draw"}.get(r.result, f"{r.result.capitalize()} wins!")
-            return Reveal(("Player 1", r.p1), ("Player 2", r.p2), banner, hud.ACCENT)
+            winner = {"player 1": 0, "player 2": 1}.get(r.result)
+            return Reveal(("Player 1", r.p1), ("Player 2", r.p2), banner, hud.ACCENT, winner,
+                          age)
         banner = {"win": "You win!", "lose": "Computer wins", "draw": "Draw"}[r.result]
         colour = {"win": hud.GOOD, "lose": hud.BAD}.get(r.result, hud.WHITE)
-        return Reveal(("You", r.player), ("Computer", r.computer), banner, colour)
+        return Reveal(("You", r.player), ("Computer", r.computer), banner, colour,
+                      {"win": 0, "lose": 1}.get(r.result), age)
 
     def scene(self) -> Scene:
         """This display frame, frozen for the View."""

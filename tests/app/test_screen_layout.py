@@ -3,6 +3,7 @@ text fits the window (the texts are collected as the View draws them)."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -12,17 +13,28 @@ import pytest
 from rps.app import hud, overlay, screens
 from rps.app.scene import Reveal, Scene, TeachPrompt
 from rps.app.view import View
-from rps.types import CLASSES, Frame, LatencyStats, Metrics, Prediction
+from rps.types import CLASSES, Frame, Hand, LatencyStats, Metrics, Prediction
 
 SIZES = [(640, 360), (1280, 720), (2560, 1440)]
-STATES = ["start", "countdown", "shoot", "reveal", "end", "help", "teach", "toast"]
+STATES = ["start", "countdown", "shoot", "reveal", "popping", "end", "help", "teach",
+          "toast"]
+
+
+def hand() -> Hand:
+    """An open hand in the middle of the 640 x 480 frame, wrist low, fingers up: its label
+    would sit where the countdown's number and the banner go."""
+    ys = np.linspace(400, 140, 5)
+    pts = [(320, 420)] + [(250 + 35 * f, y) for f in range(5) for y in ys[1:]]
+    lm = np.array([(x, y, 0.0) for x, y in pts], np.float32)
+    return Hand(lm, (250.0, 140.0, 390.0, 420.0), "Right", 1.0,
+                np.array([0.0, 0.0, 1.0, 0.0], np.float32))
 
 
 def scene(state: str, two: bool) -> Scene:
     names = ("Player 1", "Player 2") if two else ("You", "Computer")
     metrics = Metrics(30.0, 29.5, 59.8, LatencyStats(12.3, 20.1), LatencyStats(4.2, 6.0))
     last = Prediction(1, 0.0, 0.01, np.array([0.05, 0.05, 0.85, 0.05]), CLASSES, 3.0, "CPU",
-                      "FP16")  # no hands: the skeleton's label is not part of the layout
+                      "FP16", (hand(),))  # its label ("paper 100%") is placed too
     base = dict(frame=Frame(1, 0.0, np.full((480, 640, 3), 90, np.uint8)), last=last,
                 metrics=metrics, device="CPU (Intel Core i7-1185G7)", precision="FP16",
                 model="hand", opponent="fair", stage_lines=("ms: palm 3.1  landmarks 2.0",),
@@ -35,6 +47,8 @@ def scene(state: str, two: bool) -> Scene:
         "countdown": dict(countdown=("Scissors...", 1), message="No throw seen - replaying"),
         "shoot": dict(countdown=("Shoot!", 0), message=""),
         "reveal": dict(reveal=reveal, message="Computer wins the round"),
+        "popping": dict(reveal=dataclasses.replace(reveal, winner=1, age=0.3),  # mid-pop
+                        message="Computer wins the round"),
         "end": dict(reveal=reveal, end=("Computer wins the match", "You 1  :  3 Computer",
                                         False)),
         "help": dict(),
