@@ -168,33 +168,42 @@ def message(surf: pygame.Surface, fonts: Fonts, s: str, row: pygame.Rect,
     text(surf, fonts.body, s, row.center, colour, anchor="center")
 
 
-def help_overlay(surf: pygame.Surface, fonts: Fonts) -> None:
-    w, h = surf.get_size()
-    line_h = fonts.body.get_linesize()
-    box = pygame.Rect(0, 0, int(w * 0.5), line_h * (len(KEYS_HELP) + 2))
-    box.center = (w // 2, h // 2)
+def help_overlay(surf: pygame.Surface, fonts: Fonts, area: pygame.Rect) -> None:
+    """Every key, on an opaque panel inside ``area`` (between the score and the message
+    line): one column where it fits, else two, else two in the small font."""
+    for font, cols in ((fonts.body, 1), (fonts.body, 2), (fonts.small, 2)):
+        line_h, rows = font.get_linesize(), -(-len(KEYS_HELP) // cols)
+        key_w = max(font.size(k)[0] for k, _ in KEYS_HELP) + line_h
+        col_w = key_w + max(font.size(w)[0] for _, w in KEYS_HELP) + line_h
+        box = pygame.Rect(0, 0, cols * col_w + line_h, (rows + 1) * line_h)
+        if box.w <= area.w and box.h <= area.h:
+            break
+    box.center = area.center
     panel(surf, box, 255)  # opaque: the cards and toasts behind do not show through
-    y = box.y + line_h // 2
-    for key, what in KEYS_HELP:
-        text(surf, fonts.body, key, (box.x + 30, y), ACCENT, shadow=False)
-        text(surf, fonts.body, what, (box.x + box.w // 3, y), shadow=False)
-        y += line_h
+    for i, (key, what) in enumerate(KEYS_HELP):
+        x = box.x + line_h // 2 + (i // rows) * col_w
+        y = box.y + line_h // 2 + (i % rows) * line_h
+        text(surf, font, key, (x, y), ACCENT, shadow=False)
+        text(surf, font, what, (x + key_w, y), shadow=False)
 
 
 def teach_overlay(surf: pygame.Surface, fonts: Fonts, prompt: str, seconds_left: float,
                   progress: float, count: str, hint: str, area: pygame.Rect) -> None:
     """The prompt, the countdown before recording, what to do with the hand while it
-    records (move, turn, closer, back), and a progress bar over all classes."""
-    w = surf.get_width()
-    box = pygame.Rect(w // 8, 0, 3 * w // 4, fonts.body.get_linesize() * 2 + 40)
+    records (move, turn, closer, back) or why frames are refused, in the body font where
+    it can be read, and a progress bar over all classes."""
+    w, body = surf.get_width(), fonts.body.get_linesize()
+    box = pygame.Rect(w // 8, 0, 3 * w // 4, body * 2 + fonts.small.get_linesize() + 36)
     box.bottom = area.bottom
     panel(surf, box, 190)
-    text(surf, fonts.body, prompt, (w // 2, box.y + 10), ACCENT, anchor="midtop")
+    r = text(surf, fonts.body, prompt, (w // 2, box.y + 8), ACCENT, anchor="midtop")
     status = f"recording in {seconds_left:.0f}..." if seconds_left > 0 else \
-        f"recording {count}" + (f"  -  {hint}" if hint else "")
-    text(surf, fonts.small, status, (w // 2, box.y + 14 + fonts.body.get_linesize()),
-         anchor="midtop")
-    bar = pygame.Rect(box.x + 20, box.bottom - 26, box.w - 40, 14)
+        f"recording {count}"
+    r = text(surf, fonts.small, status, (w // 2, r.bottom + 2), GREY, anchor="midtop")
+    if hint and seconds_left <= 0:
+        text(surf, fonts.body, fit(fonts.body, hint, box.w - 40), (w // 2, r.bottom + 2),
+             anchor="midtop")
+    bar = pygame.Rect(box.x + 20, box.bottom - 18, box.w - 40, 10)
     pygame.draw.rect(surf, (60, 60, 60), bar)
     pygame.draw.rect(surf, GOOD, (bar.x, bar.y, int(bar.w * progress), bar.h))
     if seconds_left > 0:

@@ -32,7 +32,13 @@ from rps.modeltools.fitcheck import FitCheck, RefitRefused
 from rps.pipeline import Pipeline
 from rps.types import Hand, Prediction, RecognizerModel
 
-LOADING = "Your personal model is loading"
+# What teach mode ends with, one line each, short enough for a 640-pixel window: the
+# figures are the point (the layout test renders these at 640 x 360).
+LOADING = "Loading your model"
+SERVED = "Your model is on: {figures} (O: shipped)"
+REFUSED = "Kept your model, the refit is worse: {figures}"
+LOST = "Hand found in {found:.0%} of frames: Y teaches the {other} instead, T retries"
+DIM = "Hand found in {found:.0%} of frames: more light or closer, then T"
 
 
 class TeachFlow:
@@ -135,13 +141,11 @@ class TeachFlow:
         t.cancel()
         self.session = None
         other = personal.fallback(self.shipped)
-        found = f"Your hand was found in only {t.found_share:.0%} of the frames"
         if other is None:
-            self.game.message = f"{found}: try more light or come closer, then T"
+            self.game.message = DIM.format(found=t.found_share)
             return
         self.offer = other
-        self.game.message = (f"{found}: press Y to teach the {other} recognizer instead "
-                             "(it records again), T to try again")
+        self.game.message = LOST.format(found=t.found_share, other=other.upper())
 
     def _writes_ok(self, wait: bool = False) -> bool:
         """Whether every queued frame reached the disk (``wait``: once they are written)."""
@@ -206,8 +210,7 @@ class TeachFlow:
         result, self._result = self._result, None
         if isinstance(result, RefitRefused):
             self.figures = result.check.figures
-            self.game.message = (f"Kept your model: the refit read fewer frames it had not "
-                                 f"seen ({self.figures})")
+            self.game.message = REFUSED.format(figures=self.figures)
             return
         if isinstance(result, RpsError) or result is None:
             self.game.message = f"Retraining failed: {result}"
@@ -215,12 +218,11 @@ class TeachFlow:
         model, check = result
         self.figures = check.figures if isinstance(check, FitCheck) else ""
         self.pipe.switch(model=model)
-        self.game.message = f"{LOADING} ({self.figures})" if self.figures else LOADING
+        self.game.message = f"{LOADING}: {self.figures}" if self.figures else LOADING
 
     def served(self) -> str:
         """The line once the personal model serves: what the refit scored, what next."""
-        figures = f" ({self.figures})" if self.figures else ""
-        return f"Your personal model is on{figures}: Space plays, O the shipped one"
+        return SERVED.format(figures=self.figures or "taught")
 
     def toggle_model(self) -> None:
         serving = self.pipe.model

@@ -51,11 +51,12 @@ def capsule(surf: pygame.Surface, colour, a: tuple[float, float], b: tuple[float
 
 
 def hand_sign(surf: pygame.Surface, move: str, centre: tuple[int, int], size: int,
-              colour=None) -> None:
-    """A fist, an open hand or a V of two fingers, ``size`` pixels tall, outlined."""
+              colour=None) -> pygame.Rect:
+    """A fist, an open hand or a V of two fingers, at most ``size`` pixels tall and
+    centred on ``centre``, outlined; where it was drawn."""
     fingers, thumb = SIGNS[move]
     fill = colour or CLASS_COLOURS[move]
-    x0, y0 = centre
+    x0, y0 = centre[0], centre[1] + 0.04 * size  # the fingers reach higher than the palm
 
     def at(u: float, v: float) -> tuple[float, float]:
         return x0 + u * size, y0 + v * size
@@ -73,14 +74,20 @@ def hand_sign(surf: pygame.Surface, move: str, centre: tuple[int, int], size: in
     palm = pygame.Rect(0, 0, round(0.56 * size), round(0.48 * size))
     palm.midtop = (round(x0), round(y0 - 0.04 * size))
     edge = max(2, round(size / 40))
+    drawn = palm.inflate(2 * edge, 2 * edge)
     for c, grow in ((DARK, edge), (fill, 0)):  # outline first, then the fill over it
         pygame.draw.rect(surf, c, palm.inflate(2 * grow, 2 * grow),
                          border_radius=round(0.12 * size) + grow)
         for a, b in parts:
             capsule(surf, c, a, b, r + grow)
+            if grow:
+                ends = pygame.Rect(min(a[0], b[0]), min(a[1], b[1]), abs(a[0] - b[0]),
+                                   abs(a[1] - b[1]))
+                drawn.union_ip(ends.inflate(2 * (r + grow) + 2, 2 * (r + grow) + 2))
     if not thumb:  # folded, it lies across the palm: drawn over it, outlined
         capsule(surf, DARK, at(0.24, 0.18), at(-0.08, 0.2), r + edge)
         capsule(surf, fill, at(0.24, 0.18), at(-0.08, 0.2), r)
+    return drawn
 
 
 def reveal(surf: pygame.Surface, fonts: Fonts, left: tuple[str, str | None],
@@ -99,10 +106,9 @@ def reveal(surf: pygame.Surface, fonts: Fonts, left: tuple[str, str | None],
             pygame.draw.rect(surf, colour, card, width + round(width * 2 * flash(age)),
                              border_radius=6)
         hud.text(surf, fonts.body, who, (card.centerx, card.y + 4), anchor="midtop")
-        room = min(card.w - 16, card.h - 2 * line - 8)
-        if move in SIGNS:
-            size = max(8, round(room * 0.95 * pop(age)))
-            hand_sign(surf, move, (card.centerx, card.centery - size // 10), size)
+        room = min(card.w - 16, card.h - 2 * line - 12)  # between the two labels
+        if move in SIGNS:  # 90%: the pop's overshoot stays clear of the labels
+            hand_sign(surf, move, card.center, max(8, round(room * 0.9 * pop(age))))
         else:
             hud.text(surf, fonts.big, "?", card.center, GREY, anchor="center")
         hud.text(surf, fonts.body, move or "no throw", (card.centerx, card.bottom - 4),

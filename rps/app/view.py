@@ -58,7 +58,9 @@ class View:
         else:
             self._play(scene)
         if self.show_help:
-            hud.help_overlay(screen, fonts)
+            spot = layout(screen.get_size(), fonts,
+                          fonts.body.size(hud.score_line(*scene.score))[0], 0)
+            hud.help_overlay(screen, fonts, spot.centre.union(spot.message))
         if pygame.display.get_surface() is self.screen:
             pygame.display.flip()
 

@@ -49,7 +49,7 @@ PATIENCE = 1.0  # seconds without a new frame after which the next one is taken 
 # noise and small exposure drift stay under 0.01.
 EMPTY_CHANGE = 0.03
 GIVE_UP = 5.0  # seconds recording a hand step with no hand in most frames: the step is lost
-NO_HAND = "No hand found: show it to the camera (more light, come closer)"
+NO_HAND = "No hand found: more light, or come closer"
 HAND_IN_EMPTY = "A hand is in view: step out of the picture"
 LIKE_EMPTY = "That looks like the empty room: show your hand"
 

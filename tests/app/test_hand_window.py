@@ -197,7 +197,7 @@ def test_teach_refuses_an_empty_frame_with_the_hand_recognizer(make_app):
     app.teacher.settings = {"per_class": 3, "rate": 30.0, "countdown": 0.0}
     press(pygame.K_t)
     _step_until(app, lambda: app.teacher.offer, 1800)
-    assert app.teacher.offer == "cnn" and "press Y" in app.game.message
+    assert app.teacher.offer == "cnn" and "Y teaches the CNN" in app.game.message
     assert app.teacher.recorder.counts() == {"none": 1}  # the empty room only
     assert not app.teacher.retraining and not app.teacher.active
     press(pygame.K_y)

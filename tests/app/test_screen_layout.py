@@ -11,6 +11,7 @@ import pygame
 import pytest
 
 from rps.app import hud, overlay, screens
+from rps.app.layout import layout
 from rps.app.scene import Reveal, Scene, TeachPrompt
 from rps.app.view import View
 from rps.types import CLASSES, Frame, Hand, LatencyStats, Metrics, Prediction
@@ -109,3 +110,24 @@ def test_no_text_overlaps_and_all_fits(size, two, hud_mode, placed):
                     (clash(ra, rb, a == "[card]") and clash(rb, ra, b == "[card]")):
                 problems.append(f"{state}: {a!r} {ra} overlaps {b!r} {rb}")
     assert not problems, "\n" + "\n".join(problems)
+
+
+def test_teach_mode_endings_fit_the_message_line_at_640x360():
+    """The fit figures are the point of the line: at the smallest window, with the widest
+    figures, the line is not cut."""
+    from rps.app.teach_flow import DIM, LOADING, LOST, REFUSED, SERVED
+    from rps.game.teach import HAND_IN_EMPTY, LIKE_EMPTY, NO_HAND, STUCK_HINT
+
+    pygame.display.init()
+    pygame.font.init()
+    size = (640, 360)
+    fonts = hud.Fonts(size[1])
+    row = layout(size, fonts, 200, 0).message
+    figures = "k-fold 120/120 vs shipped 120/120"
+    for s in (f"{LOADING}: {figures}", SERVED.format(figures=figures),
+              REFUSED.format(figures=figures), LOST.format(found=0.99, other="CNN"),
+              DIM.format(found=0.99)):
+        assert hud.fit(fonts.body, s, row.w - 40) == s, s
+    box_w = 3 * size[0] // 4 - 40  # the teach panel's text width
+    for hint in (HAND_IN_EMPTY, LIKE_EMPTY, NO_HAND, STUCK_HINT):
+        assert hud.fit(fonts.body, hint, box_w) == hint, hint

@@ -35,3 +35,38 @@ def test_the_reveal_pops_in_and_settles_on_the_games_clock():
     assert flash(0.0) == flash(POP) == 0.0 and flash(POP / 2) == pytest.approx(1.0)
     small, full = _drawn("paper", round(200 * pop(0.05))), _drawn("paper", 200)
     assert small.sum() < full.sum() / 2
+
+
+@pytest.mark.parametrize("height", [360, 720, 1440])
+def test_the_icons_stay_inside_their_cards_clear_of_the_labels_all_through_the_pop(
+        height, monkeypatch):
+    from rps.app import hud, throw_art
+
+    pygame.font.init()
+    fonts = hud.Fonts(height)
+    texts, icons = [], []
+    real_text, real_sign = hud.text, throw_art.hand_sign
+
+    def text(*args, **kwargs):
+        texts.append(real_text(*args, **kwargs))
+        return texts[-1]
+
+    def sign(*args, **kwargs):
+        icons.append(real_sign(*args, **kwargs))
+        return icons[-1]
+
+    monkeypatch.setattr(hud, "text", text)
+    monkeypatch.setattr(throw_art, "hand_sign", sign)
+    surf = pygame.Surface((height * 16 // 9, height))
+    for w, h in ((height // 3, height // 2), (height // 5, height // 2),
+                 (height // 2, height // 4)):
+        cards = (pygame.Rect(10, 80, w, h), pygame.Rect(20 + w, 80, w, h))
+        for age in np.linspace(0, POP, 12):
+            texts.clear()
+            icons.clear()
+            throw_art.reveal(surf, fonts, ("You", "paper"), ("Computer", "scissors"), "",
+                             (255, 0, 0), cards, (0, 0), winner=1, age=float(age))
+            assert len(icons) == 2 and len(texts) == 4
+            for icon, card in zip(icons, cards, strict=True):
+                assert card.contains(icon), (w, h, age)
+                assert icon.collidelist(texts) < 0, (w, h, age, icon, texts)

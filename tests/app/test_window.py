@@ -3,6 +3,7 @@
 
 import pygame
 
+from rps.app.teach_flow import LOADING
 from rps.game import State
 from rps.game.history import History
 from rps.modeltools.personal import personal_dir
@@ -89,7 +90,8 @@ def test_teach_mode_records_retrains_and_hot_swaps(app, tmp_path):
     assert app.pipe.model.root == personal_dir("cnn")  # the personal model serves
     for _ in range(5):
         app.step()
-    assert "loading" not in app.game.message  # the message ended with its state
+    assert not app.game.message.startswith(LOADING)  # the message ended with its state
+    assert "k-fold" in app.game.message  # and says how the refit did
     assert app.teacher.recorder.counts() == {"none": 3, "rock": 3, "paper": 3, "scissors": 3}
     assert app.last is not None
     press(pygame.K_o)  # back to the shipped model
