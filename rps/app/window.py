@@ -192,8 +192,8 @@ class App(Commands):
             else:
                 self.toast(f"Switch failed: {e.message}; staying on {self.device}", 5)
         self.teacher.step()
-        if self.game.state != State.IDLE:  # a round started by any means ends the start
-            self.on_start = False
+        if self.game.state != State.IDLE or self.teacher.active:  # a round or teach mode,
+            self.on_start = False  # started by any means, ends the start screen
         if not (self.paused or self.teacher.active or self.on_start):
             self.game.update()
         for cue in self.game.sounds:

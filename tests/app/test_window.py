@@ -250,3 +250,12 @@ def test_stage_times_end_when_a_recognizer_without_stages_serves(app):
     while app.last.seq == seq:
         app.step()
     assert app.stages.lines() == []
+
+
+def test_t_on_the_start_screen_opens_teach_mode_in_view(app):
+    assert app.on_start
+    press(pygame.K_t)
+    app.step()
+    assert app.teacher.active and not app.on_start
+    scene = app.scene()
+    assert not scene.start and scene.teach is not None  # its prompt is drawn, not the start
