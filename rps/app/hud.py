@@ -5,6 +5,8 @@ Every function takes the surface and the values to show; none of them holds game
 
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 import pygame
@@ -197,7 +199,7 @@ def teach_overlay(surf: pygame.Surface, fonts: Fonts, prompt: str, seconds_left:
     box.bottom = area.bottom
     panel(surf, box, 190)
     r = text(surf, fonts.body, prompt, (w // 2, box.y + 8), ACCENT, anchor="midtop")
-    status = f"recording in {seconds_left:.0f}..." if seconds_left > 0 else \
+    status = f"recording in {math.ceil(seconds_left)}..." if seconds_left > 0 else \
         f"recording {count}"
     r = text(surf, fonts.small, status, (w // 2, r.bottom + 2), GREY, anchor="midtop")
     if hint and seconds_left <= 0:
@@ -207,5 +209,5 @@ def teach_overlay(surf: pygame.Surface, fonts: Fonts, prompt: str, seconds_left:
     pygame.draw.rect(surf, (60, 60, 60), bar)
     pygame.draw.rect(surf, GOOD, (bar.x, bar.y, int(bar.w * progress), bar.h))
     if seconds_left > 0:
-        text(surf, fonts.huge, f"{seconds_left:.0f}", (w // 2, (area.y + box.y) // 2),
+        text(surf, fonts.huge, str(math.ceil(seconds_left)), (w // 2, (area.y + box.y) // 2),
              ACCENT, anchor="center")

@@ -168,3 +168,14 @@ def test_with_the_cnn_a_hand_step_takes_only_frames_unlike_the_empty_room():
     clock.t += 0.25
     assert t.admit(_hand(0.2), room)  # a hand found (a recognizer of hands serves): taken
     assert t.done and not t.lost  # never lost without a hand finder's rule
+
+
+def test_a_hand_in_half_the_frames_is_slow_but_not_lost():
+    """The gaps between throws (the demo clip) are not a room that defeats the hand finder."""
+    clock = FakeClock(0.0)
+    t = TeachSession(clock, per_class=200, rate=5.0, countdown=0.0, classes=("rock",),
+                     need_hand=True)
+    for k in range(100):  # 10 s at 10 frames a second, a hand in every other one
+        t.admit(_hand(k / 100) if k % 2 else None, np.zeros(768, np.float32))
+        clock.t += 0.1
+    assert not t.lost and t.found_share == pytest.approx(0.5) and t.taken > 10
