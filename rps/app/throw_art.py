@@ -101,18 +101,19 @@ def reveal(surf: pygame.Surface, fonts: Fonts, left: tuple[str, str | None],
     line = fonts.body.get_linesize()
     for k, (card, (who, move)) in enumerate(zip(cards, (left, right), strict=True)):
         hud.panel(surf, card, 190)
+        edge = max(3, card.w // 60)
+        inset = 3 * edge + 4  # the labels sit inside the outline, even at its widest
         if k == winner:
-            width = max(3, card.w // 60)
-            pygame.draw.rect(surf, colour, card, width + round(width * 2 * flash(age)),
+            pygame.draw.rect(surf, colour, card, edge + round(edge * 2 * flash(age)),
                              border_radius=6)
-        hud.text(surf, fonts.body, who, (card.centerx, card.y + 4), anchor="midtop")
-        room = min(card.w - 16, card.h - 2 * line - 12)  # between the two labels
+        hud.text(surf, fonts.body, who, (card.centerx, card.y + inset), anchor="midtop")
+        room = min(card.w - 2 * inset, card.h - 2 * (line + inset) - 4)  # between them
         if move in SIGNS:  # 90%: the pop's overshoot stays clear of the labels
             hand_sign(surf, move, card.center, max(8, round(room * 0.9 * pop(age))))
         else:
             hud.text(surf, fonts.big, "?", card.center, GREY, anchor="center")
-        hud.text(surf, fonts.body, move or "no throw", (card.centerx, card.bottom - 4),
-             anchor="midbottom")
+        hud.text(surf, fonts.body, move or "no throw", (card.centerx, card.bottom - inset),
+                 anchor="midbottom")
     if not banner:
         return []
     fade = round(255 * min(1.0, 0.3 + age / (POP / 2)))  # the banner fades in

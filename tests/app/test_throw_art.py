@@ -38,7 +38,7 @@ def test_the_reveal_pops_in_and_settles_on_the_games_clock():
 
 
 @pytest.mark.parametrize("height", [360, 720, 1440])
-def test_the_icons_stay_inside_their_cards_clear_of_the_labels_all_through_the_pop(
+def test_icons_and_outline_stay_clear_of_the_card_labels_all_through_the_pop(
         height, monkeypatch):
     from rps.app import hud, throw_art
 
@@ -67,6 +67,9 @@ def test_the_icons_stay_inside_their_cards_clear_of_the_labels_all_through_the_p
             throw_art.reveal(surf, fonts, ("You", "paper"), ("Computer", "scissors"), "",
                              (255, 0, 0), cards, (0, 0), winner=1, age=float(age))
             assert len(icons) == 2 and len(texts) == 4
-            for icon, card in zip(icons, cards, strict=True):
+            for k, (icon, card) in enumerate(zip(icons, cards, strict=True)):
                 assert card.contains(icon), (w, h, age)
                 assert icon.collidelist(texts) < 0, (w, h, age, icon, texts)
+                widest = 3 * max(3, card.w // 60)  # the winner's outline at its flash
+                assert all(card.top + widest <= t.top and t.bottom <= card.bottom - widest
+                           for t in texts[2 * k: 2 * k + 2]), (w, h)
