@@ -42,17 +42,21 @@ def main() -> int:
         time.sleep(1.0)
         os.environ.update(DISPLAY=args.display, SDL_VIDEODRIVER="x11", SDL_AUDIODRIVER="dummy",
                           RPS_DATA_DIR=tempfile.mkdtemp(prefix="rps-shot-"))
-        frames = record(args)
+        for _ in range(4):  # a draw shows no win / lose animation: record again
+            frames, result = record(args)
+            if result != "draw":
+                break
     finally:
         xvfb.terminate()
     save_gif(frames, args.gif, args.width, 1000 / args.fps, args.colours)
     return 0
 
 
-def record(args: argparse.Namespace) -> list:
+def record(args: argparse.Namespace) -> tuple[list, str]:
     """Open on the start screen; once a hand is on its preview, save the start still, keep
     START_SECONDS of it, press Space and keep frames until the reveal ends (PIL images, one
-    every 1 / fps seconds of real time); the Shoot still while the throw is read."""
+    every 1 / fps seconds of real time); the Shoot still while the throw is read. Returns
+    the frames and the round's result."""
     import pygame
     from PIL import Image
 
@@ -94,7 +98,7 @@ def record(args: argparse.Namespace) -> list:
         app.close()
     if shot is None or not app.game.rounds:
         raise SystemExit("no round was played on the demo clip in 2 minutes")
-    return frames
+    return frames, str(app.game.rounds[-1].result)
 
 
 def save_gif(frames: list, out: Path, width: int, ms: float, colours: int) -> None:
