@@ -31,6 +31,7 @@ from rps.inference.engine import Engine
 from rps.inference.modelfiles import DEFAULT_MODEL
 from rps.modeltools.dataset import scan, split_by_group
 from rps.modeltools.evaluate import UNSEEN_PHOTOS, unseen_photos
+from rps.modeltools.fitcheck import RefitRefused
 from rps.modeltools.personalize import personalize
 from rps.modeltools.samples import load_hands
 from rps.modeltools.synth import blend, hand_layer
@@ -99,11 +100,15 @@ def run_room(name: str, photo: np.ndarray, model: Path, per_class: int, spread: 
             cv2.imwrite(str(d / f"{n:04d}.jpg"), frames[i])
         out = Path(tmp) / "personal"
         t0 = time.perf_counter()
-        result = personalize(rec, model, out)
+        try:
+            result = personalize(rec, model, out)
+        except RefitRefused as exc:  # the shipped model stays
+            result, out = {"feature_seconds": float("nan"), "refused": exc.check.figures}, model
         seconds = time.perf_counter() - t0
         room = ([frames[i] for i in rest], [labels[i] for i in rest])
         row = {"room": name, "seconds": seconds, "features_s": result["feature_seconds"],
-               "taught": len(teach), "evaluated": len(rest)}
+               "taught": len(teach), "evaluated": len(rest),
+               "refused": result.get("refused", "")}
         for who, m in (("shipped", model), ("personal", out)):
             row[who] = (accuracy(m, *room), accuracy(m, *plain))
     return row

@@ -1,4 +1,4 @@
-"""Drawing only: the camera view, HUD, score bars, countdown, throw art and overlays.
+"""Drawing only: the camera view, HUD, score bars, countdown and overlays.
 
 Every function takes the surface and the values to show; none of them holds game state.
 """
@@ -45,11 +45,15 @@ def letterbox(src: tuple[int, int], dst: tuple[int, int]) -> pygame.Rect:
 
 
 def text(surf: pygame.Surface, font: pygame.font.Font, s: str, pos: tuple[int, int],
-         colour=WHITE, anchor: str = "topleft", shadow: bool = True) -> pygame.Rect:
+         colour=WHITE, anchor: str = "topleft", shadow: bool = True, alpha: int = 255
+         ) -> pygame.Rect:
     img = font.render(s, True, colour)
     rect = img.get_rect(**{anchor: pos})
     if shadow:
-        surf.blit(font.render(s, True, (0, 0, 0)), rect.move(2, 2))
+        back = font.render(s, True, (0, 0, 0))
+        back.set_alpha(alpha)
+        surf.blit(back, rect.move(2, 2))
+    img.set_alpha(alpha)
     surf.blit(img, rect)
     return rect
 
@@ -145,34 +149,6 @@ def score_bar(surf: pygame.Surface, fonts: Fonts, left: tuple[str, int],
          anchor="midtop")
 
 
-def throw_art(surf: pygame.Surface, move: str | None, centre: tuple[int, int],
-              size: int, colour=WHITE, font: pygame.font.Font | None = None) -> None:
-    """Simple, unmistakable icons: a fist, an open sheet, a pair of scissors."""
-    x, y = centre
-    r = size // 2
-    if move == "rock":
-        pts = [(x + int(r * 0.8 * math.cos(a)) + (r // 8 if i % 2 else 0),
-                y + int(r * 0.7 * math.sin(a))) for i, a in
-               enumerate(np.linspace(0, 2 * math.pi, 9)[:-1])]
-        pygame.draw.polygon(surf, (130, 120, 110), pts)
-        pygame.draw.polygon(surf, colour, pts, 4)
-    elif move == "paper":
-        rect = pygame.Rect(0, 0, int(r * 1.3), int(r * 1.7))
-        rect.center = centre
-        pygame.draw.rect(surf, (250, 250, 240), rect)
-        pygame.draw.rect(surf, colour, rect, 3)
-        for i in range(1, 6):
-            yy = rect.y + i * rect.h // 6
-            pygame.draw.line(surf, (150, 170, 200), (rect.x + 10, yy), (rect.right - 10, yy), 2)
-    elif move == "scissors":
-        for sign in (-1, 1):
-            pygame.draw.circle(surf, colour, (x + sign * r // 3, y + r // 2), r // 4, 5)
-            pygame.draw.line(surf, colour, (x + sign * r // 5, y + r // 4),
-                             (x - sign * r // 2, y - r), 9)
-    else:
-        text(surf, font or pygame.font.Font(None, size), "?", centre, GREY, anchor="center")
-
-
 def countdown(surf: pygame.Surface, fonts: Fonts, word: str, number: int,
               area: pygame.Rect) -> list[pygame.Rect]:
     """The beat's number over its word, both inside ``area``; where they are."""
@@ -181,24 +157,6 @@ def countdown(surf: pygame.Surface, fonts: Fonts, word: str, number: int,
         return [r]
     return [r, text(surf, fonts.huge, str(number), (area.centerx, (area.y + r.y) // 2),
                     ACCENT, anchor="center")]
-
-
-def reveal(surf: pygame.Surface, fonts: Fonts, left: tuple[str, str | None],
-           right: tuple[str, str | None], banner: str, colour,
-           cards: tuple[pygame.Rect, pygame.Rect], banner_at: tuple[int, int]
-           ) -> list[pygame.Rect]:
-    """The result on top, both throws on cards under it, (name, move) left and right;
-    where the banner is."""
-    line = fonts.body.get_linesize()
-    for card, (who, move) in zip(cards, (left, right), strict=True):
-        panel(surf, card, 190)
-        text(surf, fonts.body, who, (card.centerx, card.y + 4), anchor="midtop")
-        size = max(8, min(card.w, card.h - 2 * line) - 12)
-        throw_art(surf, move, card.center, size, font=fonts.big)
-        text(surf, fonts.body, move or "-", (card.centerx, card.bottom - 4),
-             anchor="midbottom")
-    return [text(surf, fonts.big, banner, banner_at, colour, anchor="midtop")] if banner \
-        else []
 
 
 def message(surf: pygame.Surface, fonts: Fonts, s: str, row: pygame.Rect,
@@ -212,35 +170,44 @@ def message(surf: pygame.Surface, fonts: Fonts, s: str, row: pygame.Rect,
     text(surf, fonts.body, s, row.center, colour, anchor="center")
 
 
-def help_overlay(surf: pygame.Surface, fonts: Fonts) -> None:
-    w, h = surf.get_size()
-    line_h = fonts.body.get_linesize()
-    box = pygame.Rect(0, 0, int(w * 0.5), line_h * (len(KEYS_HELP) + 2))
-    box.center = (w // 2, h // 2)
-    panel(surf, box, 220)
-    y = box.y + line_h // 2
-    for key, what in KEYS_HELP:
-        text(surf, fonts.body, key, (box.x + 30, y), ACCENT, shadow=False)
-        text(surf, fonts.body, what, (box.x + box.w // 3, y), shadow=False)
-        y += line_h
+def help_overlay(surf: pygame.Surface, fonts: Fonts, area: pygame.Rect) -> None:
+    """Every key, on an opaque panel inside ``area`` (between the score and the message
+    line): one column where it fits, else two, else two in the small font."""
+    for font, cols in ((fonts.body, 1), (fonts.body, 2), (fonts.small, 2)):
+        line_h, rows = font.get_linesize(), -(-len(KEYS_HELP) // cols)
+        key_w = max(font.size(k)[0] for k, _ in KEYS_HELP) + line_h
+        col_w = key_w + max(font.size(w)[0] for _, w in KEYS_HELP) + line_h
+        box = pygame.Rect(0, 0, cols * col_w + line_h, (rows + 1) * line_h)
+        if box.w <= area.w and box.h <= area.h:
+            break
+    box.center = area.center
+    panel(surf, box, 255)  # opaque: the cards and toasts behind do not show through
+    for i, (key, what) in enumerate(KEYS_HELP):
+        x = box.x + line_h // 2 + (i // rows) * col_w
+        y = box.y + line_h // 2 + (i % rows) * line_h
+        text(surf, font, key, (x, y), ACCENT, shadow=False)
+        text(surf, font, what, (x + key_w, y), shadow=False)
 
 
 def teach_overlay(surf: pygame.Surface, fonts: Fonts, prompt: str, seconds_left: float,
                   progress: float, count: str, hint: str, area: pygame.Rect) -> None:
     """The prompt, the countdown before recording, what to do with the hand while it
-    records (move, turn, closer, back), and a progress bar over all classes."""
-    w = surf.get_width()
-    box = pygame.Rect(w // 8, 0, 3 * w // 4, fonts.body.get_linesize() * 2 + 40)
+    records (move, turn, closer, back) or why frames are refused, in the body font where
+    it can be read, and a progress bar over all classes."""
+    w, body = surf.get_width(), fonts.body.get_linesize()
+    box = pygame.Rect(w // 8, 0, 3 * w // 4, body * 2 + fonts.small.get_linesize() + 36)
     box.bottom = area.bottom
     panel(surf, box, 190)
-    text(surf, fonts.body, prompt, (w // 2, box.y + 10), ACCENT, anchor="midtop")
-    status = f"recording in {seconds_left:.0f}..." if seconds_left > 0 else \
-        f"recording {count}" + (f"  -  {hint}" if hint else "")
-    text(surf, fonts.small, status, (w // 2, box.y + 14 + fonts.body.get_linesize()),
-         anchor="midtop")
-    bar = pygame.Rect(box.x + 20, box.bottom - 26, box.w - 40, 14)
+    r = text(surf, fonts.body, prompt, (w // 2, box.y + 8), ACCENT, anchor="midtop")
+    status = f"recording in {math.ceil(seconds_left)}..." if seconds_left > 0 else \
+        f"recording {count}"
+    r = text(surf, fonts.small, status, (w // 2, r.bottom + 2), GREY, anchor="midtop")
+    if hint and seconds_left <= 0:
+        text(surf, fonts.body, fit(fonts.body, hint, box.w - 40), (w // 2, r.bottom + 2),
+             anchor="midtop")
+    bar = pygame.Rect(box.x + 20, box.bottom - 18, box.w - 40, 10)
     pygame.draw.rect(surf, (60, 60, 60), bar)
     pygame.draw.rect(surf, GOOD, (bar.x, bar.y, int(bar.w * progress), bar.h))
     if seconds_left > 0:
-        text(surf, fonts.huge, f"{seconds_left:.0f}", (w // 2, (area.y + box.y) // 2),
+        text(surf, fonts.huge, str(math.ceil(seconds_left)), (w // 2, (area.y + box.y) // 2),
              ACCENT, anchor="center")

@@ -27,26 +27,42 @@ def to_screen(points: np.ndarray, frame_w: int, rect: pygame.Rect) -> np.ndarray
     return np.stack([x, y], axis=1)
 
 
-def skeleton(surf: pygame.Surface, fonts: Fonts, hands: tuple[Hand, ...], labels: tuple[str, ...],
-             frame_w: int, rect: pygame.Rect, top: int = 0) -> None:
-    """Bones, joints and "label 97%" above each hand (never above ``top``, the score's
-    band), clipped to the camera view."""
+def skeleton(surf: pygame.Surface, hands: tuple[Hand, ...], labels: tuple[str, ...],
+             frame_w: int, rect: pygame.Rect) -> None:
+    """Bones and joints of each hand in its class colour, clipped to the camera view."""
     clip = surf.get_clip()
     surf.set_clip(rect)
     width = max(2, rect.h // 180)
     for hand in hands:
-        i = int(np.argmax(hand.scores))
-        colour = CLASS_COLOURS.get(labels[i], GREY)
+        colour = CLASS_COLOURS.get(labels[int(np.argmax(hand.scores))], GREY)
         pts = to_screen(hand.landmarks, frame_w, rect).round().astype(int)
         for a, b in BONES:
             pygame.draw.line(surf, colour, pts[a], pts[b], width)
         for j, p in enumerate(pts):
             pygame.draw.circle(surf, WHITE if j in TIPS else colour, p, width + 2)
-        at = (int(pts[:, 0].mean()),
-              max(int(pts[:, 1].min()) - 8, top + fonts.body.get_linesize()))
-        text(surf, fonts.body, f"{labels[i]} {float(hand.scores[i]):.0%}", at, colour,
-             anchor="midbottom")
     surf.set_clip(clip)
+
+
+def hand_labels(surf: pygame.Surface, fonts: Fonts, hands: tuple[Hand, ...],
+                labels: tuple[str, ...], frame_w: int, rect: pygame.Rect,
+                avoid: list[pygame.Rect]) -> None:
+    """"paper 97%" above each hand, or under it where that would touch a text of the game
+    (``avoid``) or leave the camera view; left out where both would (drawn after the game's
+    texts, which say more)."""
+    for hand in hands:
+        i = int(np.argmax(hand.scores))
+        s = f"{labels[i]} {float(hand.scores[i]):.0%}"
+        pts = to_screen(hand.landmarks, frame_w, rect)
+        x, size = int(pts[:, 0].mean()), fonts.body.size(s)
+        for spot in ({"midbottom": (x, int(pts[:, 1].min()) - 8)},
+                     {"midtop": (x, int(pts[:, 1].max()) + 8)}):
+            box = pygame.Rect((0, 0), size)
+            setattr(box, *next(iter(spot.items())))
+            if rect.contains(box) and box.collidelist(avoid) < 0:
+                text(surf, fonts.body, s, next(iter(spot.values())),
+                     CLASS_COLOURS.get(labels[i], GREY), anchor=next(iter(spot)))
+                avoid.append(box)
+                break
 
 
 def split_line(surf: pygame.Surface, fonts: Fonts, rect: pygame.Rect,

@@ -25,12 +25,15 @@ class TeachPrompt:
 
 @dataclass(frozen=True)
 class Reveal:
-    """The last round's two cards and the banner between them."""
+    """The last round's two cards and the banner above them; ``winner``: 0 the left card,
+    1 the right, None a draw; ``age``: seconds since the reveal began (its animation)."""
 
     left: Card
     right: Card
     banner: str
     colour: tuple[int, int, int]
+    winner: int | None = None
+    age: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -45,13 +45,16 @@ def start_screen(surf: pygame.Surface, fonts: Fonts, two_players: bool) -> None:
 
 
 def end_screen(surf: pygame.Surface, fonts: Fonts, result: str, score: str, won: bool | None,
-               two_players: bool) -> None:
-    """The match result, the final score and the next step, over a dimmed view."""
+               two_players: bool, area: pygame.Rect) -> None:
+    """The match result, the final score and the next step, over a dimmed view, inside
+    ``area`` (the layout's centre: the score bar above it, toasts below stay clear)."""
     w, h = surf.get_size()
     panel(surf, pygame.Rect(0, 0, w, h), 170)
     colour = WHITE if won is None else GOOD if won else BAD
-    text(surf, fonts.big, result, (w // 2, h // 3), colour, anchor="center")
-    text(surf, fonts.body, score, (w // 2, h // 3 + fonts.big.get_linesize()), anchor="center")
+    top = area.y + max(0, area.h // 6 - fonts.big.get_linesize() // 2)
+    r = text(surf, fonts.big, result, (area.centerx, top), colour, anchor="midtop")
+    text(surf, fonts.body, score, (area.centerx, r.bottom), anchor="midtop")
     steps = "Space: new match    N: one player    Esc: quit" if two_players else \
         "Space: new match    T: teach    Esc: quit"
-    text(surf, fonts.body, steps, (w // 2, 2 * h // 3), ACCENT, anchor="center")
+    text(surf, fonts.body, steps, (area.centerx, area.bottom - fonts.body.get_linesize() // 2),
+         ACCENT, anchor="midbottom")

@@ -1,14 +1,17 @@
 """Teach mode inside the window: prompts and recording, then a background refit and a hot
 swap to the personal model, like a device switch. O toggles shipped / personal.
 
-With a recognizer that reads hands each recorded frame keeps the landmarks the engine read
-from it (the hand recognizer refits its landmark classifier on them, in a fraction of a
-second); when its hands were missed in too many of the player's frames (a dim grey camera,
-say) the flow offers a recognizer of whole frames instead, refitted on the same frames
-(Y), so every room has a way to a working game. Which recognizer, and how it is refitted,
-is asked of ``rps.modeltools.personal``; the timing, hints and near-duplicate check are
-pure (``rps.game.teach``); this adds the frames, the disk and the refit thread, and
-reports through the game's message line and toasts.
+With a recognizer that reads hands only frames with a hand found are recorded for a hand
+prompt, each with the landmarks the engine read from it (the hand recognizer refits its
+landmark classifier on them, in about a second); when no hand is found in most frames for
+a few seconds (a dim grey camera, say) the step is given up and the flow offers a
+recognizer of whole frames instead (Y), recorded again with its own rule (frames that
+differ from the empty room), so every room has a way to a working game. Frames already
+recorded stay. A refit that reads the recording's held-out frames worse than the model it
+replaces is not applied, and the window says so with the figures. Which recognizer, and
+how it is refitted, is asked of ``rps.modeltools.personal``; what to record is pure
+(``rps.game.teach``); this adds the frames, the disk and the refit thread, and reports
+through the game's message line and toasts.
 """
 
 from __future__ import annotations
@@ -25,10 +28,17 @@ from rps.game import Game, State
 from rps.game.teach import TeachSession, landmark_descriptor
 from rps.modeltools import personal
 from rps.modeltools.collect import Recorder, thumbnail
+from rps.modeltools.fitcheck import FitCheck, RefitRefused
 from rps.pipeline import Pipeline
 from rps.types import Hand, Prediction, RecognizerModel
 
-LOADING = "Your personal model is loading (O returns to the shipped one)"
+# What teach mode ends with, one line each, short enough for a 640-pixel window: the
+# figures are the point (the layout test renders these at 640 x 360).
+LOADING = "Loading your model"
+SERVED = "Your model is on: {figures} (O: shipped)"
+REFUSED = "Kept your model, the refit is worse: {figures}"
+LOST = "Hand found in {found:.0%} of frames: Y teaches the {other} instead, T retries"
+DIM = "Hand found in {found:.0%} of frames: more light or closer, then T"
 
 
 class TeachFlow:
@@ -44,15 +54,15 @@ class TeachFlow:
         self.settings = {"per_class": 30, "rate": 5.0, "countdown": 3.0}
         self.session: TeachSession | None = None
         self.offer: str | None = None  # hands missed too often: Y teaches this one instead
+        self.kind: str | None = None  # the recognizer this session teaches (None: serving's)
+        self.figures = ""  # the last refit's k-fold figures, for the window
         self.last: Prediction | None = None
         self._seq = -1
         self._hands: list[tuple[np.ndarray, str]] = []  # landmarks, class
-        self._missed: dict[str, int] = {}
-        self._total: dict[str, int] = {}
         self._writer = futures.ThreadPoolExecutor(1, thread_name_prefix="rps-teach-write")
         self._writes: list[futures.Future] = []
         self._retrain: threading.Thread | None = None
-        self._result: RecognizerModel | RpsError | None = None
+        self._result: tuple[RecognizerModel, FitCheck | None] | RpsError | None = None
 
     @property
     def reads_hands(self) -> bool:
@@ -79,11 +89,16 @@ class TeachFlow:
         except RpsError as exc:
             self.toast(f"Teach mode needs somewhere to keep your frames: {exc}")
             return
+        self._begin(None)
+
+    def _begin(self, kind: str | None) -> None:
+        """A new session teaching ``kind`` (None: the serving recognizer's own)."""
         if self.game.state == State.MATCH_OVER:
             self.game.reset()  # the end screen does not come back after teach mode
         self.game.cancel_round("Teach mode: follow the prompts (T stops)")
-        self.session = TeachSession(time.perf_counter, **self.settings)
-        self._hands, self._missed, self._total, self.offer = [], {}, {}, None
+        self.kind, self._hands, self.offer = kind, [], None
+        self.session = TeachSession(time.perf_counter, **self.settings,
+                                    need_hand=self.reads_hands and kind is None)
 
     def step(self) -> None:
         """Record a frame when the session says so; refit when it is complete; swap in the
@@ -93,16 +108,19 @@ class TeachFlow:
             # The frame and the reading of it (or of the one before: a frame may land
             # between the two) belong together.
             if frame is not None and frame.seq != self._seq and p is not None and \
-                    frame.seq - p.seq <= 1 and t.due():
+                    frame.seq - p.seq <= 1 and t.step is not None:
                 self._seq = frame.seq
-                label = t.step.label  # type: ignore[union-attr]
+                label = t.step.label
                 hand = p.hands[0] if p.hands else None
                 h, w = frame.image.shape[:2]
-                descriptor = landmark_descriptor(hand.landmarks, (w, h)) if hand is not None \
-                    else thumbnail(frame.image)
-                if t.offer(descriptor) and not self._save(label, frame.image, hand):
+                pose = landmark_descriptor(hand.landmarks, (w, h)) if hand is not None \
+                    else None
+                if t.admit(pose, thumbnail(frame.image)) and \
+                        not self._save(label, frame.image, hand):
                     return
-            if t.done:
+            if t.lost:
+                self._lost(t)
+            elif t.done:
                 self.session = None
                 self._finished()
         self._check_retrain()
@@ -113,12 +131,21 @@ class TeachFlow:
         if not self._writes_ok():
             return False
         self._writes.append(self._writer.submit(self.recorder.save, label, image))
-        self._total[label] = self._total.get(label, 0) + 1
-        if hand is None:
-            self._missed[label] = self._missed.get(label, 0) + 1
-        elif self.reads_hands:
+        if hand is not None and self.reads_hands:
             self._hands.append((hand.landmarks, label))
         return True
+
+    def _lost(self, t: TeachSession) -> None:
+        """No hand in most frames of a hand step: stop, keep what was recorded, and offer
+        the recognizer of whole frames when there is one."""
+        t.cancel()
+        self.session = None
+        other = personal.fallback(self.shipped)
+        if other is None:
+            self.game.message = DIM.format(found=t.found_share)
+            return
+        self.offer = other
+        self.game.message = LOST.format(found=t.found_share, other=other.upper())
 
     def _writes_ok(self, wait: bool = False) -> bool:
         """Whether every queued frame reached the disk (``wait``: once they are written)."""
@@ -139,8 +166,7 @@ class TeachFlow:
         self._writer.shutdown(wait=True)
 
     def recording(self) -> personal.Recording:
-        return personal.Recording(self.recorder.root, tuple(self._hands), dict(self._missed),
-                                  dict(self._total))
+        return personal.Recording(self.recorder.root, tuple(self._hands))
 
     def _finished(self) -> None:
         if not self._writes_ok(wait=True):  # the refit reads the folder
@@ -148,22 +174,13 @@ class TeachFlow:
         if not self.shipped.teachable:
             self.game.message = f"{self.shipped.name} cannot be taught; frames kept"
             return
-        why = personal.problem(self.shipped, self.recording())
-        other = personal.fallback(self.shipped) if why is not None else None
-        if other is not None:
-            self.offer = other
-            found = personal.hands_found(self.recording())
-            self.game.message = (f"Your hand was found in only {found:.0%} of the frames: "
-                                 f"press Y to teach the {other} recognizer on them instead")
-        else:
-            self.retrain(None)
+        self.retrain(self.kind)
 
     def accept(self) -> None:
-        """Y: teach the offered recognizer on the recording the serving one could not read."""
-        if self.offer is None:
+        """Y: record again for the offered recognizer of whole frames, then refit it."""
+        if self.offer is None or self.session is not None or self._retrain is not None:
             return
-        kind, self.offer = self.offer, None
-        self.retrain(kind)
+        self._begin(self.offer)
 
     def retrain(self, kind: str | None) -> None:
         """Refit ``kind`` (None: the shipped model's own) in a background thread; the next
@@ -191,11 +208,21 @@ class TeachFlow:
             return
         self._retrain = None
         result, self._result = self._result, None
+        if isinstance(result, RefitRefused):
+            self.figures = result.check.figures
+            self.game.message = REFUSED.format(figures=self.figures)
+            return
         if isinstance(result, RpsError) or result is None:
             self.game.message = f"Retraining failed: {result}"
             return
-        self.pipe.switch(model=result)
-        self.game.message = LOADING
+        model, check = result
+        self.figures = check.figures if isinstance(check, FitCheck) else ""
+        self.pipe.switch(model=model)
+        self.game.message = f"{LOADING}: {self.figures}" if self.figures else LOADING
+
+    def served(self) -> str:
+        """The line once the personal model serves: what the refit scored, what next."""
+        return SERVED.format(figures=self.figures or "taught")
 
     def toggle_model(self) -> None:
         serving = self.pipe.model

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pygame
 
-from rps.app import hud, overlay, screens
+from rps.app import hud, overlay, screens, throw_art
 from rps.app.layout import PAD, layout
 from rps.app.scene import Scene
 from rps.types import Frame
@@ -53,11 +53,14 @@ class View:
         if scene.start:
             rect = self.camera(scene.frame, screens.preview_area(screen.get_size()))
             self._skeleton(scene, rect)
+            self._skeleton(scene, rect, [])
             screens.start_screen(screen, fonts, scene.two_players)
         else:
             self._play(scene)
         if self.show_help:
-            hud.help_overlay(screen, fonts)
+            spot = layout(screen.get_size(), fonts,
+                          fonts.body.size(hud.score_line(*scene.score))[0], 0)
+            hud.help_overlay(screen, fonts, spot.centre.union(spot.message))
         if pygame.display.get_surface() is self.screen:
             pygame.display.flip()
 
@@ -68,24 +71,33 @@ class View:
         need = self.fonts.big.get_linesize() + 3 * self.fonts.body.get_linesize() + 4 * PAD
         return spot.centre.bottom - bottom >= need
 
-    def _skeleton(self, scene: Scene, rect: pygame.Rect | None, top: int = 0) -> None:
+    def _skeleton(self, scene: Scene, rect: pygame.Rect | None,
+                  avoid: list[pygame.Rect] | None = None) -> None:
+        """The hands' bones; with ``avoid`` (the game's texts, drawn by then) their labels."""
         last = scene.last
-        if rect is not None and scene.frame is not None and self.show_skeleton \
-                and last is not None and last.hands:
-            overlay.skeleton(self.screen, self.fonts, last.hands, last.labels,
-                             scene.frame.image.shape[1], rect, top)
+        if rect is None or scene.frame is None or not self.show_skeleton or last is None \
+                or not last.hands:
+            return
+        w = scene.frame.image.shape[1]
+        if avoid is None:
+            overlay.skeleton(self.screen, last.hands, last.labels, w, rect)
+        else:
+            overlay.hand_labels(self.screen, self.fonts, last.hands, last.labels, w, rect,
+                                avoid)
 
     def _play(self, scene: Scene) -> None:
         screen, fonts = self.screen, self.fonts
         spot = layout(screen.get_size(), fonts, fonts.body.size(hud.score_line(*scene.score))[0],
                       len(scene.toasts))
         rect = self.camera(scene.frame)
-        self._skeleton(scene, rect, spot.score.bottom)
+        self._skeleton(scene, rect)
+        taken = [spot.score, spot.message, *spot.toasts[:len(scene.toasts)]]
         if self.hud_mode != "off":
             lines = hud.hud_lines(scene.metrics, scene.device, scene.precision, scene.model,
                                   scene.opponent, scene.stage_lines, self.hud_mode == "full")
             box = hud.hud(screen, fonts, lines, scene.last, spot.hud.w,
                           self._room_for_bars(spot, len(lines), scene))
+            taken.append(box)
             if self.hud_mode == "full":  # its lines and bars reach below the score
                 spot = layout(screen.get_size(), fonts, spot.score.w - 4 * PAD,
                               len(scene.toasts), box.bottom)
@@ -97,19 +109,23 @@ class View:
             t = scene.teach
             hud.teach_overlay(screen, fonts, t.prompt, t.seconds_left, t.progress, t.count,
                               t.hint, spot.centre)
+            taken.append(spot.centre)
         elif scene.countdown is not None:
             centre = hud.countdown(screen, fonts, *scene.countdown, spot.centre)
         elif scene.reveal is not None and scene.end is None:
             r = scene.reveal
-            centre = hud.reveal(screen, fonts, r.left, r.right, r.banner, r.colour,
-                                spot.cards(fonts.big.get_linesize()), spot.centre.midtop)
+            cards = spot.cards(fonts.big.get_linesize())
+            centre = throw_art.reveal(screen, fonts, r.left, r.right, r.banner, r.colour,
+                                      cards, spot.centre.midtop, r.winner, r.age)
+            taken += cards
         if rect is not None and scene.two_players and scene.end is None:
             avoid = (spot.score, spot.message, *spot.toasts,
                      *(c.inflate(16, 16) for c in centre))
             overlay.split_line(screen, fonts, rect, avoid, spot.message.bottom)
         if scene.end is not None:
-            screens.end_screen(screen, fonts, *scene.end, scene.two_players)
-        if scene.end is None:
+            screens.end_screen(screen, fonts, *scene.end, scene.two_players, spot.centre)
+        else:
+            self._skeleton(scene, rect, taken + [c.inflate(8, 8) for c in centre])
             hud.message(screen, fonts, scene.message, message)
         for row, s in zip(spot.toasts, reversed(scene.toasts), strict=False):
             hud.message(screen, fonts, s, row, hud.ACCENT)

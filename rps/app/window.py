@@ -140,13 +140,16 @@ class App(Commands):
 
     def reveal_cards(self) -> Reveal:
         """Left card, right card, banner and its colour for the last round."""
-        r = self.game.rounds[-1]
+        r, age = self.game.rounds[-1], self.game.state_age
         if isinstance(r, DuelRound):
             banner = {"draw": "Draw"}.get(r.result, f"{r.result.capitalize()} wins!")
-            return Reveal(("Player 1", r.p1), ("Player 2", r.p2), banner, hud.ACCENT)
+            winner = {"player 1": 0, "player 2": 1}.get(r.result)
+            return Reveal(("Player 1", r.p1), ("Player 2", r.p2), banner, hud.ACCENT, winner,
+                          age)
         banner = {"win": "You win!", "lose": "Computer wins", "draw": "Draw"}[r.result]
         colour = {"win": hud.GOOD, "lose": hud.BAD}.get(r.result, hud.WHITE)
-        return Reveal(("You", r.player), ("Computer", r.computer), banner, colour)
+        return Reveal(("You", r.player), ("Computer", r.computer), banner, colour,
+                      {"win": 0, "lose": 1}.get(r.result), age)
 
     def scene(self) -> Scene:
         """This display frame, frozen for the View."""
@@ -182,15 +185,15 @@ class App(Commands):
         for e in self.pipe.events():
             if e.kind == "ready":
                 self.pipe.metrics.reset()
-                if self.game.message == LOADING:  # the message ends with its state
-                    self.game.message = "Your personal model is on: press Space to play"
+                if self.game.message.startswith(LOADING):  # the message ends with its state
+                    self.game.message = self.teacher.served()
                 self.toast(f"Now on {e.device} {e.precision} ({e.message})")
                 self.sounds.play("switch")
             else:
                 self.toast(f"Switch failed: {e.message}; staying on {self.device}", 5)
         self.teacher.step()
-        if self.game.state != State.IDLE:  # a round started by any means ends the start
-            self.on_start = False
+        if self.game.state != State.IDLE or self.teacher.active:  # a round or teach mode,
+            self.on_start = False  # started by any means, ends the start screen
         if not (self.paused or self.teacher.active or self.on_start):
             self.game.update()
         for cue in self.game.sounds:

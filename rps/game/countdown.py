@@ -49,6 +49,11 @@ class RoundClock:
         self._beats_sounded = 0
         self.paused = False  # help is open: time does not move the match on
 
+    @property
+    def state_age(self) -> float:
+        """Seconds in the current state, on the game's clock (the reveal's animation)."""
+        return self.clock() - self.t_state
+
     def pause(self) -> None:
         """Stop the match (help is open): a round in progress is dropped, as its countdown
         and read window belong to a moment the player did not see; the score stands."""

@@ -7,6 +7,13 @@ less than thirty spread over a recording (8 real webcam rooms, CNN: 78-100%, mea
 from the first frames; 96-99% from spread ones), so while recording a hand the player is
 asked to move it (``hint``) and a frame too close to one already taken in the step is
 refused (``offer``).
+
+Nothing but the prompted thing goes into a class (``admit``): with a recognizer that finds
+hands, a hand step takes only frames with a hand in them and the empty-room step only
+frames without one; with one that reads whole frames, a hand step takes frames with a hand
+found or that differ from the empty room recorded first. A hand recognizer that finds a
+hand in fewer than MIN_FOUND of a step's frames for GIVE_UP seconds gives up the step
+(``lost``): the caller can offer a recognizer of whole frames instead.
 """
 
 from __future__ import annotations
@@ -37,6 +44,18 @@ STUCK_HINT = "Keep moving: that looks like a frame already taken"
 # 0.001-0.006 apart at 5 frames/s on the demo clip), below a hand moved or turned.
 MIN_CHANGE = 0.01
 PATIENCE = 1.0  # seconds without a new frame after which the next one is taken anyway
+# A frame "differs from the empty room" when its thumbnail is this far (``distance``) from
+# the empty room's mean one: a hand filling a tenth of the view is 0.05-0.1 away; sensor
+# noise and small exposure drift stay under 0.01.
+EMPTY_CHANGE = 0.03
+GIVE_UP = 5.0  # seconds recording a hand step with no hand in most frames: the step is lost
+# "Most": a hand in fewer than this share of the frames. A hand finder that works still
+# misses the gaps between throws (the demo clip: about half its frames have no hand, and
+# its steps finish); one the room defeats finds next to none.
+MIN_FOUND = 0.3
+NO_HAND = "No hand found: more light, or come closer"
+HAND_IN_EMPTY = "A hand is in view: step out of the picture"
+LIKE_EMPTY = "That looks like the empty room: show your hand"
 
 
 @dataclass(frozen=True)
@@ -81,7 +100,8 @@ class TeachSession:
 
     def __init__(self, clock: Callable[[], float], per_class: int = 30, rate: float = 5.0,
                  countdown: float = 3.0, classes: tuple[str, ...] = CLASSES,
-                 min_change: float = MIN_CHANGE, patience: float = PATIENCE):
+                 min_change: float = MIN_CHANGE, patience: float = PATIENCE,
+                 need_hand: bool = False):
         self.clock = clock
         self.steps = plan(per_class, classes)
         self.rate = rate
@@ -94,6 +114,11 @@ class TeachSession:
         self.min_change = min_change
         self.patience = patience
         self.refused = 0  # near-duplicates refused, over the session
+        self.need_hand = need_hand  # hand steps take only frames with a hand found
+        self.empty: np.ndarray | None = None  # the empty room's mean thumbnail
+        self.seen = self.found = 0  # frames looked at while recording this step; with a hand
+        self._empties: list[np.ndarray] = []
+        self._why = ""  # why the last due frame was refused
         self._kept: list[np.ndarray] = []  # descriptors taken in the current step
         self._stuck = False  # the last offer was refused
         self._t = clock()
@@ -135,11 +160,62 @@ class TeachSession:
         """What to do with the hand while recording it (changes every HINT_SECONDS), or a
         nudge after a refused frame; "" during countdowns and for the empty room."""
         step = self.step
-        if step is None or not self.recording or not step.vary:
+        if step is None or not self.recording:
+            return ""
+        if self._why:
+            return self._why
+        if not step.vary:
             return ""
         if self._stuck:
             return STUCK_HINT
         return HINTS[int((self.clock() - self._t) / HINT_SECONDS) % len(HINTS)]
+
+    @property
+    def lost(self) -> bool:
+        """Recording a hand step with a hand recognizer, a hand was found in fewer than
+        MIN_FOUND of its frames after GIVE_UP seconds: the room defeats the hand finder."""
+        step = self.step
+        return (step is not None and step.vary and self.need_hand and self.recording
+                and self.clock() - self._t >= GIVE_UP and self.found < MIN_FOUND * self.seen)
+
+    @property
+    def found_share(self) -> float:
+        """Share of the frames looked at in this step that had a hand."""
+        return self.found / self.seen if self.seen else 0.0
+
+    def admit(self, hand: np.ndarray | None, scene: np.ndarray) -> bool:
+        """Per new frame: ``hand``, the landmark descriptor of the hand found in it (None:
+        none found), and ``scene``, its thumbnail. True: the caller saves the frame."""
+        step = self.step
+        if step is None:
+            return False
+        due = self.due()
+        if not self.recording:
+            return False
+        if step.vary:
+            self.seen += 1
+            self.found += hand is not None
+        if not due:
+            return False
+        self._why = self._refusal(step, hand, scene)
+        if self._why:
+            return False
+        if not step.vary:
+            self._empties.append(np.asarray(scene, np.float32))
+            self.empty = np.mean(self._empties, axis=0)
+        return self.offer(scene if hand is None else hand)
+
+    def _refusal(self, step: Step, hand: np.ndarray | None, scene: np.ndarray) -> str:
+        """Why this frame does not belong to the step ("" when it does)."""
+        if not step.vary:
+            return HAND_IN_EMPTY if hand is not None else ""
+        if hand is not None:
+            return ""
+        if self.need_hand:
+            return NO_HAND
+        if self.empty is not None and distance(scene, self.empty) <= EMPTY_CHANGE:
+            return LIKE_EMPTY
+        return ""
 
     def offer(self, descriptor: np.ndarray) -> bool:
         """Take a due frame only if it adds something: its descriptor is more than
@@ -174,6 +250,8 @@ class TeachSession:
             self.recording = False
             self._kept = []
             self._t = self.clock()
+            self.seen = self.found = 0
+            self._why = ""
 
     def cancel(self) -> None:
         self.cancelled = True

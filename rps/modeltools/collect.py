@@ -67,7 +67,8 @@ class Recorder:
 def collect(source: FrameSource, recorder: Recorder, per_class: int = 30, rate: float = 5.0,
             countdown: float = 3.0, stall_timeout: float = 3.0) -> dict[str, int]:
     """Prompt on the terminal and record each class from ``source``, without the game:
-    frames too like one already taken are skipped while the player is asked to move."""
+    frames too like one already taken, or like the empty room recorded first, are skipped
+    while the player is asked to move."""
     check_writable(recorder.root)  # before the camera and the countdown, not at frame one
     recorder.claim()
     progress = sys.stderr.isatty()  # a `\r` counter is for a terminal, not a log file
@@ -91,7 +92,8 @@ def collect(source: FrameSource, recorder: Recorder, per_class: int = 30, rate: 
                 vary = f" ({', '.join(HINTS).lower()} while it records)" if step.vary else ""
                 print(f"[{step.label}] {step.prompt}{vary} - recording in {countdown:.0f} s",
                       file=sys.stderr)
-            if session.due() and session.offer(thumbnail(frame.image)):
+            # No recognizer here: a hand step takes frames that differ from the empty room.
+            if session.admit(None, thumbnail(frame.image)):
                 recorder.save(step.label, frame.image)
             line = f"\r  {session.total} frames  {session.hint:<50}"
             if progress and session.total and line != last:

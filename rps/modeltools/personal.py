@@ -1,21 +1,24 @@
 """Personal models, one home: where each recognizer's lives, loading it, and refitting it on
 the player's recording (teach mode and `rps personalize`).
 
-The window only asks: ``problem`` (can the serving recognizer learn from this
-recording?), ``fallback`` (which one could instead), ``refit`` and ``load_personal``. How
-a kind is refitted is here for the built-in ones (the hand classifier's last layer on the
-recorded landmarks, the CNN's head on the frames) and in its registry entry for others.
+The window only asks: ``fallback`` (which recognizer reads whole frames, for a room
+where hands are not found), ``refit`` and ``load_personal``. A refit is written only when
+it reads the recording's held-out frames at least as well as the model it replaces
+(``rps.modeltools.fitcheck``). How a kind is refitted is here for the built-in ones (the
+hand classifier's last layer on the recorded landmarks, the CNN's head on the frames) and
+in its registry entry for others.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from rps.errors import RpsError
+from rps.modeltools.fitcheck import FitCheck
 from rps.recognizers import RECOGNIZERS
 from rps.types import RecognizerModel
 from rps.userdata import personal_model
@@ -26,13 +29,10 @@ Refit = Callable[[RecognizerModel | None, "Recording", Path], object]
 @dataclass(frozen=True)
 class Recording:
     """What teach mode recorded: the frames' folder (class sub-folders) and, read by a
-    recognizer of hands, each throw frame's landmarks with its class, and per class how
-    many frames were taken and how many had no hand."""
+    recognizer of hands, each recorded hand's landmarks with its class."""
 
     folder: Path
     hands: tuple[tuple[np.ndarray, str], ...] = ()
-    missed: Mapping[str, int] = field(default_factory=dict)
-    total: Mapping[str, int] = field(default_factory=dict)
 
 
 def personal_dir(kind: str) -> Path:
@@ -50,23 +50,6 @@ def load_personal(kind: str, like: RecognizerModel | None = None) -> RecognizerM
     return model.with_hands(like.max_hands) if like is not None and like.max_hands else model
 
 
-def problem(model: RecognizerModel, recording: Recording) -> str | None:
-    """Why ``model`` cannot learn from ``recording`` (its hands were missed in too many
-    throw frames), or None."""
-    if not model.max_hands:
-        return None
-    from rps.modeltools.refit_hand import coverage_problem
-
-    return coverage_problem(recording.missed, recording.total)
-
-
-def hands_found(recording: Recording) -> float:
-    """Share of the throw frames in which a hand was found."""
-    from rps.modeltools.refit_hand import hand_coverage
-
-    return hand_coverage(recording.missed, recording.total)
-
-
 def fallback(model: RecognizerModel) -> str | None:
     """A teachable recognizer that reads whole frames, for a recording whose hands
     ``model`` missed; None when there is none."""
@@ -79,17 +62,18 @@ def fallback(model: RecognizerModel) -> str | None:
 
 
 def refit(shipped: RecognizerModel, recording: Recording, kind: str | None = None
-          ) -> RecognizerModel:
+          ) -> tuple[RecognizerModel, FitCheck | None]:
     """Refit ``kind`` (default: the shipped model's own) on ``recording``, starting from
     ``shipped`` when it is of that kind (else that kind's shipped model); write it to its
-    personal folder, swapped in whole; return it, loaded like ``shipped``."""
+    personal folder, swapped in whole; return it, loaded like ``shipped``, with the fit
+    figures when the refit gives them (``fitcheck.RefitRefused``: kept the old one)."""
     kind = kind or shipped.kind
     entry = RECOGNIZERS.get(kind)
     how = entry.refit or _builtin_refits().get(kind)
     if how is None or not shipped.teachable:
         raise RpsError(f"the {kind} recognizer cannot be taught")
-    how(shipped if shipped.kind == kind else None, recording, personal_dir(kind))
-    return load_personal(kind, like=shipped)
+    done = how(shipped if shipped.kind == kind else None, recording, personal_dir(kind))
+    return load_personal(kind, like=shipped), done if isinstance(done, FitCheck) else None
 
 
 def personalize_folder(kind: str, data: Path, model: Path | None, out: Path, l2: float
@@ -107,20 +91,20 @@ def personalize_folder(kind: str, data: Path, model: Path | None, out: Path, l2:
     personalize(data, model, out, l2=l2)
 
 
-def _refit_hands(base: RecognizerModel | None, recording: Recording, out: Path) -> None:
+def _refit_hands(base: RecognizerModel | None, recording: Recording, out: Path) -> FitCheck:
     from rps.modeltools.refit_hand import refit_hand
 
     labels = (base or RECOGNIZERS.load("hand")).labels
     lms = np.stack([lm for lm, _ in recording.hands]) if recording.hands else \
         np.zeros((0, 21, 3), np.float32)
     y = np.array([labels.index(c) for _, c in recording.hands], int)
-    refit_hand(lms, y, base.root if base is not None else None, out)
+    return refit_hand(lms, y, base.root if base is not None else None, out).check
 
 
-def _refit_frames(base: RecognizerModel | None, recording: Recording, out: Path) -> None:
+def _refit_frames(base: RecognizerModel | None, recording: Recording, out: Path) -> FitCheck:
     from rps.modeltools.personalize import personalize
 
-    personalize(recording.folder, base.root if base is not None else None, out)
+    return personalize(recording.folder, base.root if base is not None else None, out)["check"]
 
 
 def _builtin_refits() -> dict[str, Refit]:

@@ -28,6 +28,7 @@ from rps.errors import ModelError, RpsError
 from rps.inference.core import read_ir, save_ir
 from rps.inference.modelfiles import ModelFiles, load_model_files, stamp_model
 from rps.inference.preprocess import embed_preprocessing
+from rps.modeltools import fitcheck
 from rps.modeltools.dataset import scan
 from rps.userdata.files import staged, swap_in, write_bytes, write_text
 from rps.userdata.marks import PERSONAL_MARKER, check_personal_out
@@ -244,7 +245,9 @@ def save_personal(out: Path, files: ModelFiles, base: ov.Model, head: Head, y: n
 
 def personalize(data: Path, model: Path | None, out: Path, *, l2: float = 1e-3,
                 copies: int = COPIES, core: ov.Core | None = None) -> dict:
-    """Fit a personal head on ``data`` and write ``out`` with each precision of ``model``."""
+    """Fit a personal head on ``data`` and write ``out`` with each precision of ``model``,
+    only when the head, fitted k times with a block of the frames held out, reads the
+    held-out frames at least as well as ``model`` does (else ``fitcheck.RefitRefused``)."""
     t0 = time.perf_counter()
     check_personal_out(out, data)
     files = load_model_files(model)
@@ -260,13 +263,22 @@ def personalize(data: Path, model: Path | None, out: Path, *, l2: float = 1e-3,
     extra = [augment(img, rng) for img in images for _ in range(copies)]
     f = extract_features(files, images + extra, core)
     t_features = time.perf_counter() - t0
-    fit_f, fit_y, weights = rehearsed(f, np.concatenate([y, np.repeat(y, copies)]),
-                                      load_anchors(files))
-    head = fit_head(fit_f, fit_y, prior, l2=l2, weights=weights)
+    anchors, labels = load_anchors(files), np.concatenate([y, np.repeat(y, copies)])
+
+    def fit(idx: np.ndarray) -> Head:
+        rows = fitcheck.rows(idx, len(y), copies, interleaved=True)
+        fit_f, fit_y, weights = rehearsed(f[rows], labels[rows], anchors)
+        return fit_head(fit_f, fit_y, prior, l2=l2, weights=weights)
+
+    check = fitcheck.check(y, lambda train, test: fit(train).scores(f[test]).argmax(1),
+                           prior.scores(f[:len(y)]).argmax(1), fitcheck.name_of(model))
+    if not check.ok:
+        raise fitcheck.RefitRefused(check)
+    head = fit(np.arange(len(y)))
     fitted = float((head.scores(f[:len(y)]).argmax(1) == y).mean())
-    counts = save_personal(out, files, base, head, y, fitted, core)
+    counts = save_personal(out, files, base, head, y, fitted, core, kfold=check.figures)
     seconds = time.perf_counter() - t0
     print(f"personal model {out}: {len(y)} frames {counts}, features {t_features:.1f} s, "
-          f"total {seconds:.1f} s, fits its frames at {fitted:.1%}")
+          f"total {seconds:.1f} s, fits its frames at {fitted:.1%}, {check.figures}")
     return {"seconds": seconds, "feature_seconds": t_features, "frames": counts,
-            "fit_accuracy": fitted, "head": head}
+            "fit_accuracy": fitted, "head": head, "check": check}

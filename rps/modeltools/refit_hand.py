@@ -25,6 +25,7 @@ import openvino as ov
 
 from rps.errors import RpsError
 from rps.inference.modelfiles import load_model_files
+from rps.modeltools import fitcheck
 from rps.modeltools.dataset import scan
 from rps.modeltools.hand_data import rotate3d
 from rps.modeltools.personalize import (
@@ -70,6 +71,7 @@ class Refit:
     seconds: float
     fit_seconds: float  # the numpy fit alone
     head: Head
+    check: fitcheck.FitCheck  # held-out hands read right, against the replaced model
 
 
 def hand_coverage(missed: Mapping[str, int], total: Mapping[str, int]) -> float:
@@ -164,6 +166,10 @@ def refit_hand(landmarks: np.ndarray, y: np.ndarray, model: str | Path | None, o
     ``none`` with no classifier. Meant for a background thread (the fit is many small numpy
     steps, so the GIL changes hands between them and the window keeps drawing); then
     ``load_hand(out)`` and hot-swap it. ``seconds`` excludes reading landmarks.
+
+    Nothing is written unless the refit, fitted k times with a block of the hands held out,
+    reads the held-out hands at least as well as ``model`` does (else
+    ``fitcheck.RefitRefused``).
     """
     t0 = time.perf_counter()
     landmarks, y = np.asarray(landmarks, np.float32), np.asarray(y, int).reshape(-1)
@@ -182,17 +188,28 @@ def refit_hand(landmarks: np.ndarray, y: np.ndarray, model: str | Path | None, o
     x = varied(landmarks, copies, np.random.default_rng(seed))
     f = penultimate(base, x, core)
     t_fit = time.perf_counter()
-    fit_f, fit_y, weights = rehearsed(f, np.tile(y, copies + 1), load_anchors(files))
-    head = fit_head(fit_f, fit_y, prior, l2=l2, weights=weights)
+    anchors = load_anchors(files)
+
+    def fit(idx: np.ndarray) -> Head:
+        rows = fitcheck.rows(idx, len(y), copies, interleaved=False)
+        fit_f, fit_y, weights = rehearsed(f[rows], np.tile(y, copies + 1)[rows], anchors)
+        return fit_head(fit_f, fit_y, prior, l2=l2, weights=weights)
+
+    check = fitcheck.check(y, lambda train, test: fit(train).scores(f[test]).argmax(1),
+                           prior.scores(f[:len(y)]).argmax(1), fitcheck.name_of(model))
+    if not check.ok:
+        raise fitcheck.RefitRefused(check)
+    head = fit(np.arange(len(y)))
     t_fit = time.perf_counter() - t_fit
     fitted = float((head.scores(f[:len(y)]).argmax(1) == y).mean())
-    anchors = files.root / "anchors.npz"
+    stored = files.root / "anchors.npz"
     counts = save_personal(out, files, base, head, y, fitted, core,
-                           (anchors,) if anchors.is_file() else (),
+                           (stored,) if stored.is_file() else (),
                            # absolute: "../mediapipe-hands" means nothing in a user-data folder
-                           stages=str(hand.palm.root.parent.resolve()))
+                           stages=str(hand.palm.root.parent.resolve()),
+                           kfold=check.figures)
     seconds = time.perf_counter() - t0
-    return Refit(out, counts, fitted, seconds, t_fit, head)
+    return Refit(out, counts, fitted, seconds, t_fit, head, check)
 
 
 def personalize_hand(data: Path, model: str | Path | None, out: Path, *, l2: float = 1e-3,
@@ -211,5 +228,6 @@ def personalize_hand(data: Path, model: str | Path | None, out: Path, *, l2: flo
     r = refit_hand(hands.landmarks, hands.labels, model, out, core=core, l2=l2)
     print(f"personal hand model {out}: {len(hands.labels)} hands {r.frames} of "
           f"{sum(hands.total.values())} frames, landmarks {t_read:.1f} s, refit "
-          f"{r.seconds * 1000:.0f} ms, fits its hands at {r.fit_accuracy:.1%}")
+          f"{r.seconds * 1000:.0f} ms, fits its hands at {r.fit_accuracy:.1%}, "
+          f"{r.check.figures}")
     return r

@@ -2,6 +2,11 @@
 demo clip, under SDL's dummy driver: the skeleton, the stage HUD, two players."""
 
 
+import re
+import time
+from pathlib import Path
+
+import cv2
 import numpy as np
 import pygame
 import pytest
@@ -9,11 +14,12 @@ import pytest
 from rps.app.hud import CLASS_COLOURS
 from rps.app.overlay import to_screen
 from rps.app.window import App
-from rps.capture import open_source
 from rps.game import DuelRound, State
 from rps.game.history import History
 from rps.modeltools.personal import personal_dir
 from rps.recognizers import load_recognizer
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rps-cgi"
 
 
 def press(key: int) -> None:
@@ -112,35 +118,94 @@ def _step_until(app: App, done, limit: int = 900) -> None:
             return
 
 
-def test_teach_on_landmarks_refits_the_classifier_and_hot_swaps_it(make_app, tmp_path,
-                                                                   cgi_data):
-    hands = tmp_path / "hands"  # a "camera" that always shows a hand: CGI paper renders
-    hands.mkdir()
-    for f in sorted((cgi_data / "paper").glob("*.jpg"))[:6]:
-        (hands / f.name).write_bytes(f.read_bytes())
-    app = _teach_app(make_app, open_source(hands))
+class Player:
+    """A camera in front of a player who does what teach mode asks: an empty grey room
+    for the empty-room step, else CGI renders of the prompted throw, a new one for each
+    frame taken. ``shows``: the throw this player shows for a prompt (whose rock looks like
+    scissors, say); ``slips``: every other frame taken shows the next throw instead."""
+
+    live, fps, name = False, 30.0, "player"
+    THROWS = ("rock", "paper", "scissors")
+
+    def __init__(self, shows: dict[str, str] | None = None, slips: bool = False):
+        self.teacher = None  # set once the App exists
+        self.shows, self.slips = shows or {}, slips
+        self.room = np.full((240, 320, 3), 90, np.uint8)
+        self.hands = {c: [cv2.resize(cv2.imread(str(f)), (320, 240))
+                          for f in sorted((FIXTURES / c).glob("*.jpg"))] for c in self.THROWS}
+
+    def read(self):
+        time.sleep(1 / self.fps)
+        t = self.teacher.session if self.teacher is not None else None
+        step = t.step if t is not None else None
+        if step is None or not step.vary or step.label not in self.hands:
+            return self.room
+        shown = self.shows.get(step.label, step.label)
+        if self.slips and t.taken % 2 == 0:
+            shown = self.THROWS[(self.THROWS.index(shown) + 1) % 3]
+        return self.hands[shown][t.taken % len(self.hands[shown])]
+
+    def rewind(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass
+
+
+def _player_app(make_app, player: Player, classes=Player.THROWS) -> App:
+    app = make_app(load_recognizer("hand"), player)
+    player.teacher = app.teacher
+    app.teacher.settings = {"per_class": 6, "rate": 5.0, "countdown": 0.0,
+                            "classes": classes}
+    return app
+
+
+def test_teach_on_landmarks_refits_the_classifier_and_hot_swaps_it(make_app):
+    """A player whose rock looks like scissors to the shipped classifier teaches it."""
+    app = _player_app(make_app, Player({"rock": "scissors"}), ("rock", "paper"))
     press(pygame.K_t)
     personal = personal_dir("hand")
-    _step_until(app, lambda: app.pipe.model.root == personal)
+    _step_until(app, lambda: app.pipe.model.root == personal, 1800)
     assert app.pipe.model.root == personal  # the refitted classifier serves
-    assert app.teacher.recorder.counts() == {"none": 3, "rock": 3, "paper": 3,
-                                             "scissors": 3}
-    assert len(app.teacher._hands) >= 9  # landmarks kept with the throw frames
+    assert app.teacher.recorder.counts() == {"rock": 6, "paper": 6}
+    assert len(app.teacher._hands) == 12  # landmarks kept with every frame
     assert (personal / "FP16" / "model.xml").is_file()
+    _step_until(app, lambda: "is on" in app.game.message, 300)
+    found = re.search(r"k-fold (\d+)/12 vs shipped (\d+)/12", app.game.message)  # shown
+    assert found and int(found[1]) > int(found[2])
     press(pygame.K_o)  # back to the shipped classifier
-    _step_until(app, lambda: app.pipe.model.root == app.teacher.shipped.root, 300)
+    _step_until(app, lambda: app.pipe.model.root == app.teacher.shipped.root, 900)
     assert app.pipe.model.root == app.teacher.shipped.root
-    assert app.last is not None and app.last.hands  # it still reads the hand
 
 
-def test_when_the_hand_is_missed_teach_mode_offers_the_cnn_and_y_takes_it(make_app):
+def test_teach_refuses_a_worse_refit_with_a_message_and_keeps_the_model(make_app):
+    app = _player_app(make_app, Player(slips=True))
+    press(pygame.K_t)
+    _step_until(app, lambda: "Kept your model" in app.game.message, 1800)
+    assert re.search(r"k-fold \d+/18 vs shipped \d+/18", app.game.message)
+    assert app.pipe.model.root == app.teacher.shipped.root and not app.teacher.retraining
+    assert not personal_dir("hand").exists()  # nothing written
+    assert app.teacher.recorder.counts() == {"rock": 6, "paper": 6, "scissors": 6}  # kept
+
+
+def test_teach_refuses_an_empty_frame_with_the_hand_recognizer(make_app):
+    """No hand in the picture, ever: nothing goes into a hand class, and after a few
+    seconds the step is given up and the CNN offered; Y records again for it."""
     from rps.capture import SyntheticSource
 
-    app = _teach_app(make_app, SyntheticSource(320, 240))  # no hand, ever
+    app = make_app(load_recognizer("hand"), SyntheticSource(320, 240))
+    app.teacher.settings = {"per_class": 3, "rate": 30.0, "countdown": 0.0}
     press(pygame.K_t)
-    _step_until(app, lambda: app.teacher.offer)
-    assert app.teacher.offer == "cnn" and "press Y" in app.game.message
-    assert not app.teacher.retraining
+    _step_until(app, lambda: app.teacher.offer, 1800)
+    assert app.teacher.offer == "cnn" and "Y teaches the CNN" in app.game.message
+    assert app.teacher.recorder.counts() == {"none": 1}  # the empty room only
+    assert not app.teacher.retraining and not app.teacher.active
     press(pygame.K_y)
-    _step_until(app, lambda: app.pipe.model.root == personal_dir("cnn"), 1800)
-    assert app.pipe.model.root == personal_dir("cnn")  # the personal CNN
+    _step_until(app, lambda: app.teacher.active, 30)
+    assert app.teacher.kind == "cnn" and not app.teacher.session.need_hand
+    t_end = time.perf_counter() + 240  # a CNN refit, five times over: seconds, not frames
+    while not app.teacher.figures and time.perf_counter() < t_end:
+        app.step()
+    assert not app.teacher.active, app.teacher.session.hint
+    assert re.search(r"k-fold \d+/\d+ vs shipped \d+/\d+", app.game.message)
+    assert app.teacher.recorder.counts()["none"] == 1 + 3  # the first session's frame kept

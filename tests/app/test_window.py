@@ -3,6 +3,7 @@
 
 import pygame
 
+from rps.app.teach_flow import LOADING
 from rps.game import State
 from rps.game.history import History
 from rps.modeltools.personal import personal_dir
@@ -89,7 +90,8 @@ def test_teach_mode_records_retrains_and_hot_swaps(app, tmp_path):
     assert app.pipe.model.root == personal_dir("cnn")  # the personal model serves
     for _ in range(5):
         app.step()
-    assert "loading" not in app.game.message  # the message ended with its state
+    assert not app.game.message.startswith(LOADING)  # the message ended with its state
+    assert "k-fold" in app.game.message  # and says how the refit did
     assert app.teacher.recorder.counts() == {"none": 3, "rock": 3, "paper": 3, "scissors": 3}
     assert app.last is not None
     press(pygame.K_o)  # back to the shipped model
@@ -248,3 +250,12 @@ def test_stage_times_end_when_a_recognizer_without_stages_serves(app):
     while app.last.seq == seq:
         app.step()
     assert app.stages.lines() == []
+
+
+def test_t_on_the_start_screen_opens_teach_mode_in_view(app):
+    assert app.on_start
+    press(pygame.K_t)
+    app.step()
+    assert app.teacher.active and not app.on_start
+    scene = app.scene()
+    assert not scene.start and scene.teach is not None  # its prompt is drawn, not the start

@@ -272,3 +272,11 @@ def test_no_throw_seen_ends_at_the_next_shoot_and_a_cancelled_reveal_stays_gone(
     assert game.state == State.REVEAL
     game.cancel_round("Teach mode")  # teach mode or a mode switch ends the reveal
     assert game.state == State.IDLE and game.message == "Teach mode" and game.rounds
+
+
+def test_state_age_counts_on_the_games_clock():
+    clock = FakeClock(10.0)
+    g = Game(clock)
+    g.start_round()
+    clock.t = 10.75
+    assert g.state == State.COUNTDOWN and g.state_age == pytest.approx(0.75)

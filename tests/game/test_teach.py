@@ -4,7 +4,19 @@ and the hints, on a clock the test moves."""
 import numpy as np
 import pytest
 
-from rps.game.teach import HINT_SECONDS, HINTS, STUCK_HINT, TeachSession, plan
+from rps.game.teach import (
+    EMPTY_CHANGE,
+    GIVE_UP,
+    HAND_IN_EMPTY,
+    HINT_SECONDS,
+    HINTS,
+    LIKE_EMPTY,
+    NO_HAND,
+    STUCK_HINT,
+    TeachSession,
+    distance,
+    plan,
+)
 from tests.fakes import FakeClock
 
 
@@ -99,3 +111,71 @@ def test_descriptors_of_another_kind_are_not_compared():
     t = _recording_session(clock)
     assert t.offer(np.zeros(42)) and t.offer(np.zeros(768))
     assert not t.offer(np.zeros(42)) and not t.offer(np.zeros(768))
+
+
+def _hand(v: float) -> np.ndarray:
+    return np.full(42, v, np.float32)
+
+
+def test_teach_refuses_an_empty_frame_with_the_hand_recognizer():
+    clock = FakeClock(0.0)
+    t = TeachSession(clock, per_class=4, rate=5.0, countdown=0.0, classes=("none",),
+                     need_hand=True)  # 2 frames of the empty room, 2 of a relaxed hand
+    room = np.zeros(768, np.float32)
+    assert not t.admit(_hand(0.5), room) and t.hint == HAND_IN_EMPTY  # empty step: no hand
+    clock.t += 0.25
+    assert t.admit(None, room) and t.taken == 1
+    clock.t += 0.25
+    assert t.admit(None, room + 0.001)
+    assert t.step.vary and "relaxed hand" in t.step.prompt
+    clock.t += 0.1
+    for _ in range(3):  # the empty room, and a changed picture with no hand found in it
+        clock.t += 0.25
+        assert not t.admit(None, room + 0.5)
+        assert t.hint == NO_HAND and t.taken == 0
+    assert t.admit(_hand(0.5), room) and t.taken == 1  # a hand: taken
+
+
+def test_a_hand_step_that_never_finds_a_hand_is_lost_after_a_while():
+    clock = FakeClock(0.0)
+    t = TeachSession(clock, per_class=4, rate=5.0, countdown=0.0, classes=("rock",),
+                     need_hand=True)
+    while clock.t < GIVE_UP - 0.1:
+        assert not t.admit(None, np.zeros(768, np.float32)) and not t.lost
+        clock.t += 0.1
+    t.admit(_hand(0.5), np.zeros(768, np.float32))  # one hand in ~50 frames
+    clock.t += 0.25
+    t.admit(None, np.zeros(768, np.float32))
+    assert t.lost and t.found_share == pytest.approx(1 / t.seen) and t.taken == 1
+
+
+def test_with_the_cnn_a_hand_step_takes_only_frames_unlike_the_empty_room():
+    clock = FakeClock(0.0)
+    t = TeachSession(clock, per_class=4, rate=5.0, countdown=0.0, classes=("none",))
+    room = np.full(768, 0.3, np.float32)
+    assert t.admit(None, room)
+    clock.t += 0.25
+    assert t.admit(None, room + 0.01)
+    assert t.empty is not None and t.step.vary
+    clock.t += 0.25
+    assert not t.admit(None, room + 0.01)  # the empty room: refused
+    assert t.hint == LIKE_EMPTY and t.taken == 0
+    hand = room.copy()
+    hand[:100] = 0.9  # something in a corner of the view
+    assert distance(hand, t.empty) > EMPTY_CHANGE
+    clock.t += 0.25
+    assert t.admit(None, hand) and t.taken == 1
+    clock.t += 0.25
+    assert t.admit(_hand(0.2), room)  # a hand found (a recognizer of hands serves): taken
+    assert t.done and not t.lost  # never lost without a hand finder's rule
+
+
+def test_a_hand_in_half_the_frames_is_slow_but_not_lost():
+    """The gaps between throws (the demo clip) are not a room that defeats the hand finder."""
+    clock = FakeClock(0.0)
+    t = TeachSession(clock, per_class=200, rate=5.0, countdown=0.0, classes=("rock",),
+                     need_hand=True)
+    for k in range(100):  # 10 s at 10 frames a second, a hand in every other one
+        t.admit(_hand(k / 100) if k % 2 else None, np.zeros(768, np.float32))
+        clock.t += 0.1
+    assert not t.lost and t.found_share == pytest.approx(0.5) and t.taken > 10

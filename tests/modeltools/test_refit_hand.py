@@ -190,3 +190,44 @@ def test_refitting_keeps_the_caller_responsive(hands, tmp_path):
     gaps = gaps_while(refit_hand, hands.landmarks, hands.labels, None, tmp_path / "o")
     assert len(gaps) > 5 and max(gaps) < 0.25
     assert (tmp_path / "o" / "FP16" / "model.xml").is_file()
+
+
+def test_folds_are_consecutive_runs_of_each_class():
+    from rps.modeltools.fitcheck import folds
+
+    y = np.array([1] * 10 + [2] * 3)
+    assert folds(y, 5).tolist() == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 0, 1, 2]
+
+
+def _slipped(root: Path) -> Path:
+    """A sloppy recording: every other frame of each throw shows the next throw (a player
+    whose other gestures slipped into the class; the shipped model reads 9 of 18 right, a
+    refit 4 held-out ones)."""
+    throws = ("rock", "paper", "scissors")
+    for k, c in enumerate(throws):
+        (root / c).mkdir(parents=True)
+        mine = sorted((FIXTURES / c).glob("*.jpg"))
+        other = sorted((FIXTURES / throws[(k + 1) % 3]).glob("*.jpg"))
+        for i, p in enumerate(mine):
+            shutil.copy(other[i] if i % 2 == 0 else p, root / c / f"{i}.jpg")
+    return root
+
+
+def test_refit_refuses_a_worse_refit_with_a_message(tmp_path):
+    from rps.modeltools.fitcheck import RefitRefused
+
+    hands = landmarks_of_folder(_slipped(tmp_path / "rec"))
+    with pytest.raises(RefitRefused, match=r"k-fold \d+/18 vs shipped \d+/18") as refused:
+        refit_hand(hands.landmarks, hands.labels, None, tmp_path / "out")
+    check = refused.value.check
+    assert check.refit < check.current and check.folds == 5
+    assert not (tmp_path / "out").exists()  # nothing written: the old model stays
+
+
+def test_personalize_cli_refuses_a_worse_refit_with_one_line(tmp_path):
+    r = _rps("personalize", "--data", str(_slipped(tmp_path / "rec")), data=tmp_path / "d")
+    lines = r.stderr.strip().splitlines()
+    assert r.returncode == 2 and len(lines) == 1, r.stderr
+    assert "kept the shipped model" in lines[0] and "k-fold" in lines[0]
+    assert "Traceback" not in r.stdout + r.stderr
+    assert not (tmp_path / "d" / "models" / "personal-hand").exists()
