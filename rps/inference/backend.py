@@ -12,10 +12,12 @@ tensors over the network), picked by ``open_backend``.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from rps.errors import DeviceError
 from rps.types import RingSettings
 
 
@@ -51,8 +53,59 @@ def compile_timed(backend: Backend, model: Any, device: str, precision: str,
     return compiled, (time.perf_counter() - t0) * 1000
 
 
-def open_backend(cache_dir: Path | None = None) -> Backend:
-    """The backend for local devices: OpenVINO, with its model cache in ``cache_dir``."""
+class RoutedBackend:
+    """This machine's OpenVINO plus the ``remote:HOST:PORT`` servers named so far: each call
+    goes to the backend owning the device. IR is always read here (a remote device is given
+    the served model's name, kept in the IR's rt_info)."""
+
+    def __init__(self, local: Backend, remotes: Iterable[str] = ()):
+        self.local = local
+        self._remotes: dict[str, Backend] = {}
+        for device in remotes:
+            self.remote(device)
+
+    def remote(self, device: str) -> Backend:
+        """The backend of a ``remote:`` device (made on first use; needs the serve extra)."""
+        from rps.inference.served import parse_remote
+
+        address = parse_remote(device)
+        if address.device not in self._remotes:
+            try:
+                from rps.inference.remote import RemoteBackend
+            except ImportError:
+                raise DeviceError(f"{device} needs the serve extra: pip install 'rps[serve]'"
+                                  ) from None
+            self._remotes[address.device] = RemoteBackend(address)
+        return self._remotes[address.device]
+
+    def _owner(self, device: str) -> Backend:
+        from rps.inference.served import is_remote
+
+        return self.remote(device) if is_remote(device) else self.local
+
+    def devices(self) -> list[DeviceInfo]:
+        return [*self.local.devices(), *(d for r in self._remotes.values()
+                                         for d in r.devices())]
+
+    def describe(self, device: str) -> str:
+        return self._owner(device).describe(device)
+
+    def validate(self, device: str) -> str:
+        return self._owner(device).validate(device)
+
+    def read(self, xml: Path) -> Any:
+        from rps.inference.served import tag
+
+        return tag(self.local.read(xml), xml)
+
+    def compile(self, model: Any, device: str, precision: str,
+                settings: RingSettings | None = None) -> Any:
+        return self._owner(device).compile(model, device, precision, settings)
+
+
+def open_backend(cache_dir: Path | None = None, remotes: Iterable[str] = ()) -> Backend:
+    """OpenVINO on this machine, with its model cache in ``cache_dir``, and the v2 servers
+    of ``remotes`` (``remote:HOST:PORT``; any other such device is added when named)."""
     from rps.inference.ov_backend import OpenVinoBackend
 
-    return OpenVinoBackend(cache_dir=cache_dir)
+    return RoutedBackend(OpenVinoBackend(cache_dir=cache_dir), remotes)

@@ -20,9 +20,10 @@ import cv2
 import openvino as ov
 
 from rps.errors import RpsError
-from rps.inference.backend import Backend
+from rps.inference.backend import Backend, open_backend
 from rps.inference.core import HINTS, first_line
-from rps.inference.ov_backend import OpenVinoBackend, as_backend
+from rps.inference.ov_backend import as_backend
+from rps.inference.served import is_remote
 from rps.types import Frame, Prediction, Recognizer, RecognizerModel, RingSettings
 
 
@@ -30,7 +31,7 @@ from rps.types import Frame, Prediction, Recognizer, RecognizerModel, RingSettin
 class EngineEvent:
     """A switch's progress, for the HUD toast and the benchmark's timing."""
 
-    kind: str  # "ready" or "failed"
+    kind: str  # "ready", "failed", or "lost" (a remote device failed; falling back)
     device: str
     precision: str
     message: str
@@ -49,8 +50,7 @@ class Engine:
         self.frame_hw = frame_hw
         self.settings = RingSettings(settings.hint.upper(), 1 if settings.sync else settings.nireq,
                                      settings.perf_counters, settings.sync)
-        self.backend = OpenVinoBackend(cache_dir=cache_dir) if backend is None else \
-            as_backend(backend)
+        self.backend = open_backend(cache_dir) if backend is None else as_backend(backend)
         self.error: str | None = None
         self._cond = threading.Condition()
         self._done: dict[int, Prediction | None] = {}
@@ -65,6 +65,10 @@ class Engine:
         self._switch_cond = threading.Condition()
         self._switcher: threading.Thread | None = None
         self.recognizer = self._build(device, precision, model)
+        # Where a lost remote device falls back to: the last local device served.
+        self.local_device = "CPU" if is_remote(self.recognizer.device) else \
+            self.recognizer.device
+        self._lost: str | None = None  # the remote device being left, once per loss
 
     @property
     def model(self) -> RecognizerModel:
@@ -89,15 +93,18 @@ class Engine:
         self._next_in += 1
         recognizer = self.recognizer
         try:
-            recognizer.start(frame, partial(self._on_done, idx))
+            recognizer.start(frame, partial(self._on_done, idx, recognizer.device))
         except Exception as exc:  # the frame keeps its place in the order, as a failure
-            self._on_done(idx, f"inference failed on {recognizer.device}: {first_line(exc)}")
+            self._on_done(idx, recognizer.device,
+                          f"inference failed on {recognizer.device}: {first_line(exc)}")
         if self.settings.sync:
             recognizer.wait_all()
 
-    def _on_done(self, idx: int, result: Prediction | str) -> None:
+    def _on_done(self, idx: int, device: str, result: Prediction | str) -> None:
         pred: Prediction | None = None
-        if isinstance(result, str):
+        if isinstance(result, str) and is_remote(device):
+            self._fall_back(device, result)
+        elif isinstance(result, str):
             self.error = result
         else:
             pred = result
@@ -140,6 +147,18 @@ class Engine:
     def drain(self) -> None:
         """Wait for every submitted frame's result."""
         self.recognizer.wait_all()
+
+    def _fall_back(self, device: str, why: str) -> None:
+        """A remote device that fails a frame (server gone, deadline passed) is left for the
+        last local device, compiled in the background like any switch: a 'lost' event,
+        then 'ready'. Frames failing meanwhile are dropped, not errors."""
+        with self._switch_cond:
+            if self._lost == device:
+                return
+            self._lost = device
+        self._events.append(EngineEvent("lost", device, self.recognizer.precision, why,
+                                        time.perf_counter()))
+        self.request_switch(self.local_device)
 
     # ---- switching -----------------------------------------------------------------------
     def request_switch(self, device: str | None = None, precision: str | None = None,
@@ -196,6 +215,10 @@ class Engine:
             return
         self.recognizer.wait_all()  # old results land first, in order
         self.recognizer = new
+        if is_remote(new.device):
+            self._lost = None
+        else:
+            self.local_device = new.device
         self._events.append(EngineEvent("ready", new.device, new.precision,
                                         f"compiled in {new.compile_ms:.0f} ms",
                                         time.perf_counter()))
