@@ -92,8 +92,9 @@ class RemoteBackend:
                model: ov.Model) -> None:
         try:
             ready = client.is_model_ready(name, client_timeout=CONNECT_TIMEOUT)
-        except Exception as exc:
-            if "not found" not in error_line(exc).lower():
+        except Exception as exc:  # an unknown model is an error status on KServe
+            status = str(getattr(exc, "status", lambda: "")())
+            if "UNAVAILABLE" in status or "DEADLINE" in status or not status:
                 raise DeviceError(f"cannot reach a KServe v2 server at {self.address.url} "
                                   f"({error_line(exc)})") from None
             ready = False
