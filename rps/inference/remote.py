@@ -44,7 +44,12 @@ class RemoteBackend:
         return f"{self.device} ({self.server_device})" if self.server_device else self.device
 
     def _client(self) -> grpcclient.InferenceServerClient:
-        return grpcclient.InferenceServerClient(self.address.url)
+        """A client on its own connection: gRPC otherwise shares one per address across
+        clients, and after a server restart it would wait out the dead one's backoff."""
+        return grpcclient.InferenceServerClient(self.address.url, channel_args=[
+            ("grpc.max_send_message_length", 2**31 - 1),
+            ("grpc.max_receive_message_length", 2**31 - 1),
+            ("grpc.use_local_subchannel_pool", 1)])
 
     def validate(self, device: str) -> str:
         """The canonical name once the server answers as live, else one line."""
