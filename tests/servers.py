@@ -42,6 +42,8 @@ class Server:
                  port: int | None = None):
         self.port = port or free_port()
         self.rest_port = free_port()
+        while self.rest_port == self.port:  # the OS may hand the same free port out twice
+            self.rest_port = free_port()
         self.precisions = precisions
         self.log = log
         self.proc: subprocess.Popen | None = None

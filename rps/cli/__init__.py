@@ -150,7 +150,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from rps.serve.main import ServeRequest, serve
 
     return serve(ServeRequest(args.device, tuple(args.precision), args.host, args.port,
-                              args.rest_port, args.list, cache_dir(args)))
+                              args.rest_port, args.list, args.export, cache_dir(args)))
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

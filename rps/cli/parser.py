@@ -137,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--rest-port", type=PORT, help="REST port (default: --port + 1)")
     serve.add_argument("--list", action="store_true",
                        help="print the model and tensor names served, and exit")
+    serve.add_argument("--export", type=OUT_DIR, metavar="DIR", help="write the served IR "
+                       "and a config.json for OpenVINO Model Server to DIR, and exit")
     serve.add_argument("--no-cache", action="store_true", help="do not use OpenVINO's model cache")
 
     bench = sub.add_parser("bench", help="headless frame-rate test of capture -> engine")

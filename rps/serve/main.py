@@ -13,7 +13,7 @@ from pathlib import Path
 from rps.errors import RpsError
 from rps.inference.backend import compile_timed
 from rps.inference.ov_backend import OpenVinoBackend
-from rps.serve.stages import listing, shipped_stages
+from rps.serve.stages import export, listing, shipped_stages
 from rps.types import RingSettings
 
 
@@ -27,6 +27,7 @@ class ServeRequest:
     port: int = 8500
     rest_port: int | None = None  # None: port + 1
     list_only: bool = False
+    export: Path | None = None  # write the prepared IR and an OVMS config here, and exit
     cache_dir: Path | None = None
 
 
@@ -35,6 +36,9 @@ def serve(req: ServeRequest) -> int:
     stages = shipped_stages(backend, list(req.precisions))
     if req.list_only:
         print(listing(stages))
+        return 0
+    if req.export is not None:
+        print(f"wrote {len(stages)} models and {export(stages, req.export)}")
         return 0
     try:
         from rps.serve.server import ServeConfig, StageModel, run

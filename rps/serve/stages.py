@@ -5,6 +5,7 @@ as the client would compile it (u8 crops in where the IR embeds the scaling) and
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,3 +89,18 @@ def listing(stages: list[Stage]) -> str:
         lines += [f"  in   {t.name} {t.datatype} {list(t.shape)}" for t in s.inputs]
         lines += [f"  out  {t.name} {t.datatype} {list(t.shape)}" for t in s.outputs]
     return "\n".join(lines)
+
+
+def export(stages: list[Stage], out: Path) -> Path:
+    """Each prepared stage as IR in OpenVINO Model Server's layout, ``out/<name>/1/``, and
+    its ``config.json``: OVMS then serves the same models under the same names."""
+    from rps.inference.core import save_ir
+    from rps.userdata.files import write_text
+
+    configs = []
+    for s in stages:
+        save_ir(s.model, out / s.name / "1" / "model.xml")
+        configs.append({"config": {"name": s.name, "base_path": f"/models/{s.name}"}})
+    config = out / "config.json"
+    write_text(config, json.dumps({"model_config_list": configs}, indent=2) + "\n")
+    return config

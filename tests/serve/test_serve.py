@@ -114,3 +114,17 @@ def test_a_server_without_the_models_is_named(served):
     with pytest.raises(DeviceError, match=r"does not serve palm-int8-[0-9a-f]{8}"):
         model.build(open_backend(), served.device, "INT8", (480, 640),
                     __import__("rps.types").types.RingSettings())
+
+
+def test_export_writes_the_served_ir_for_openvino_model_server(tmp_path):
+    import openvino as ov
+
+    r = rps("serve", "--export", tmp_path / "ovms", "--precision", "FP16", timeout=120)
+    assert r.returncode == 0, r.stderr
+    config = json.loads((tmp_path / "ovms" / "config.json").read_text())
+    names = [m["config"]["name"] for m in config["model_config_list"]]
+    listed = rps("serve", "--list", "--precision", "FP16", timeout=120).stdout
+    assert len(names) == 4 and all(n in listed for n in names)
+    palm = next(n for n in names if n.startswith("palm-"))
+    model = ov.Core().read_model(tmp_path / "ovms" / palm / "1" / "model.xml")
+    assert model.input(0).get_element_type() == ov.Type.u8  # the scaling travels in the IR

@@ -24,6 +24,7 @@ from rps.inference.core import first_line
 from rps.inference.modelfiles import SHIPPED_MODELS, ModelFiles, load_model_files
 from rps.inference.ov_backend import as_backend
 from rps.inference.preprocess import embed_unit_scaling
+from rps.inference.served import is_remote
 from rps.recognizers.hand import features, palm, roi
 from rps.recognizers.hand.tracker import HandTracker, Reading
 from rps.recognizers.timing import StageClock
@@ -93,8 +94,9 @@ class HandModel:
                                     settings, self.max_hands, self.track, self.realtime)
         cls_precision = precision if precision in self.files.variants else "FP32"
         cls_ir = prepare_classifier(backend, self.files, cls_precision)
-        classifier, cls_ms = compile_timed(backend, cls_ir, device, cls_precision,
-                                           RingSettings(settings.hint))
+        # Remote devices: the classifier (microseconds) stays here, cheaper than a round trip
+        classifier, cls_ms = compile_timed(backend, cls_ir, "CPU" if is_remote(device) else
+                                           device, cls_precision, RingSettings(settings.hint))
         return HandRecognizer(self, device, precision, stages, classifier, ms + cls_ms)
 
     def stages(self, backend: Backend | ov.Core | None = None, device: str = "CPU",
@@ -118,8 +120,7 @@ def compile_stages(backend: Backend, palm_files: ModelFiles, lm_files: ModelFile
 
 def prepare_stages(backend: Backend, palm_files: ModelFiles, lm_files: ModelFiles,
                    precision: str) -> tuple[ov.Model, ov.Model]:
-    """The palm and landmark IR as compiled: u8 squares in, the scaling embedded (what
-    `rps serve` serves, so only u8 crops travel to a remote device)."""
+    """The palm and landmark IR as compiled, u8 in (`rps serve` serves these)."""
     palm_ir = embed_unit_scaling(backend.read(palm_files.xml(precision)), palm.SIZE)
     lm_ir = embed_unit_scaling(backend.read(lm_files.xml(precision)), LANDMARK_SIZE)
     check_stages(palm_ir, lm_ir, palm_files.root)
