@@ -135,14 +135,16 @@ def cmd_devices(args: argparse.Namespace) -> int:
     from rps.inference.backend import open_backend
 
     backend = open_backend(remotes=args.remote)
-    for d in backend.devices():
+    devices = backend.devices()
+    width = max([20, *(len(d.name) + 2 for d in devices)])
+    for d in devices:
         note = ""
         if d.name in args.remote:
             try:
                 backend.validate(d.name)
             except DeviceError as exc:
                 note = f" - unreachable: {exc}"
-        print(f"{d.name:<20}{d.full_name}{note}")
+        print(f"{d.name:<{width}}{d.full_name}{note}")
     return 0
 
 

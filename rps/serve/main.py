@@ -6,6 +6,7 @@ line when it is missing.
 
 from __future__ import annotations
 
+import socket
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,26 @@ class ServeRequest:
     cache_dir: Path | None = None
 
 
+def check_listen(host: str, port: int) -> None:
+    """RpsError in one line when ``host:port`` cannot be listened on (in use, or an address
+    this machine does not have), before anything compiles."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise RpsError(f"cannot listen on {host}:{port}: "
+                           f"{exc.strerror or exc}") from None
+
+
 def serve(req: ServeRequest) -> int:
+    rest = req.rest_port or req.port + 1
+    if not (req.list_only or req.export):
+        if rest == req.port:
+            raise RpsError(f"--rest-port {rest} is the gRPC --port too: give two ports")
+        for port in (req.port, rest):
+            check_listen(req.host, port)
     backend = OpenVinoBackend(cache_dir=req.cache_dir)
     stages = shipped_stages(backend, list(req.precisions))
     if req.list_only:
@@ -52,7 +72,6 @@ def serve(req: ServeRequest) -> int:
                                      RingSettings("LATENCY"))
         models.append(StageModel(s, compiled, backend.describe(device)))
         total += ms
-    rest = req.rest_port or req.port + 1
     print(f"rps serve: {len(models)} models on {backend.describe(device)} (compiled in "
           f"{total:.0f} ms); gRPC {req.host}:{req.port}, REST {req.host}:{rest}; no "
           "authentication: keep it behind your network's controls", flush=True)

@@ -78,3 +78,12 @@ def test_an_unreachable_or_malformed_address_is_one_line():
     r = rps("play", "--device", "remote:127.0.0.1:99999", "--demo", "--frames", "5",
             timeout=60)
     says(r, 2, "bad remote device")
+
+
+def test_devices_lists_remote_servers_and_says_which_cannot_be_reached(served):
+    closed = f"127.0.0.1:{free_port()}"
+    r = rps("devices", "--remote", f"127.0.0.1:{served.port}", "--remote", closed, timeout=60)
+    assert r.returncode == 0, r.stderr
+    rows = {ln.split()[0]: ln for ln in r.stdout.splitlines() if ln.strip()}
+    assert "CPU" in rows and "unreachable" not in rows[served.device]
+    assert "unreachable: cannot reach" in rows[f"remote:{closed}"]

@@ -14,7 +14,7 @@ import pytest
 from rps.errors import DeviceError
 from rps.inference.backend import open_backend
 from rps.recognizers import load_recognizer
-from tests.clitools import rps
+from tests.clitools import rps, says
 
 
 def test_list_names_each_stage_and_its_tensors():
@@ -128,3 +128,10 @@ def test_export_writes_the_served_ir_for_openvino_model_server(tmp_path):
     palm = next(n for n in names if n.startswith("palm-"))
     model = ov.Core().read_model(tmp_path / "ovms" / palm / "1" / "model.xml")
     assert model.input(0).get_element_type() == ov.Type.u8  # the scaling travels in the IR
+
+
+def test_a_port_in_use_or_a_foreign_address_is_one_line(served):
+    r = rps("serve", "--port", served.port, "--precision", "FP16", timeout=60)
+    says(r, 2, f"cannot listen on 127.0.0.1:{served.port}")
+    r = rps("serve", "--host", "192.0.2.1", "--port", served.port, timeout=60)  # TEST-NET
+    says(r, 2, "cannot listen on 192.0.2.1")
