@@ -5,7 +5,8 @@ Prints, for each: capture-to-result median and p95, throughput, and this process
 (the client: capture, tracking, and for remote the gRPC calls); for remote also the server's
 CPU, the tensor bytes and calls per frame, and what a 1 Gb/s LAN would add on top of
 loopback (bytes per frame / bandwidth + one round trip per call, at an assumed LAN RTT).
-Rounds alternate local / remote so load from other processes falls on both. Last line:
+Rounds alternate local / remote so load from other processes falls on both. Then faults:
+a server killed, and one hung, mid-game (time to fall back to the CPU). Last line:
 ``added_ms X.XX``, remote median minus local median. Goal: at most 3 ms on loopback.
 
     python benchmarks/remote_vs_local.py [--seconds 10] [--rounds 2] [--precision FP16]
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -95,6 +97,39 @@ def run(device: str, precision: str, seconds: float, backend, server_pid: int | 
     return out
 
 
+def fault(precision: str, sig: signal.Signals) -> str:
+    """A game on a fresh server that then dies (SIGKILL) or hangs (SIGSTOP): ms from the
+    signal to the 'lost' event and to the first local result, and the longest gap between
+    results around it (the window never waits on these; it keeps drawing)."""
+    proc, port = start_server(precision)
+    device = f"remote:127.0.0.1:{port}"
+    lost = first_local = None
+    try:
+        with Pipeline(open_source(DEMO_CLIP), load_recognizer("hand"), device, precision,
+                      loop=True, backend=open_backend(remotes=[device])) as pipe:
+            t_end = time.perf_counter() + 3.0  # playing a while: the standby is ready
+            while time.perf_counter() < t_end:
+                pipe.take(0.1)
+            last, gap = time.perf_counter(), 0.0
+            os.killpg(proc.pid, sig)
+            t0 = time.perf_counter()
+            while first_local is None and time.perf_counter() - t0 < 10:
+                for p in pipe.take(0.01):
+                    gap, last = max(gap, p.t_done - last), p.t_done
+                    if p.device == "CPU":
+                        first_local = (p.t_done - t0) * 1000
+                for e in pipe.events():
+                    if e.kind == "lost":
+                        lost = (e.t - t0) * 1000
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+    if lost is None or first_local is None:
+        return f"server {sig.name}: no fall-back within 10 s"
+    return (f"server {sig.name}: lost after {lost:.0f} ms, first local result after "
+            f"{first_local:.0f} ms, longest gap between results {gap * 1000:.0f} ms")
+
+
 def p95(xs: list[float]) -> float:
     return statistics.quantiles(xs, n=20)[-1]
 
@@ -139,6 +174,8 @@ def main() -> int:
     print(f"remote traffic: {per / 1024:.1f} KiB and {calls:.2f} calls per frame (tensors, "
           f"both ways); on a 1 Gb/s LAN: {wire:.2f} ms on the wire + {calls:.2f} x "
           f"{LAN_RTT_MS} ms RTT = {lan:.2f} ms more than loopback")
+    for sig in (signal.SIGKILL, signal.SIGSTOP):
+        print(fault(args.precision, sig))
     print(f"added_ms {med[remote] - med['CPU']:.2f}")
     return 0
 
