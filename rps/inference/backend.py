@@ -3,10 +3,10 @@
 A recognizer's ``build`` reads its model files and compiles them through a Backend, the
 engine checks device names with it, and the window's device list, its HUD label and
 `rps devices` come from it, so nothing above ``rps.inference`` knows which executor runs
-the models. OpenVINO's local Core is one (``rps.inference.ov_backend``); a second executor,
-such as a remote KServe-v2 server with devices named ``remote:HOST:PORT``, is one more
-module answering the same five calls (its ``compile`` returns infer requests that send the
-tensors over the network), picked by ``open_backend``.
+the models. OpenVINO's local Core is one (``rps.inference.ov_backend``); a KServe-v2
+server, devices named ``remote:HOST:PORT``, is another (``rps.inference.remote``: its
+``compile`` returns requests that send the tensors over gRPC). ``open_backend`` gives a
+``RoutedBackend`` that sends each device to its own.
 """
 
 from __future__ import annotations
@@ -30,6 +30,34 @@ class DeviceInfo:
     virtual: bool = False
 
 
+class Request(Protocol):
+    """The calls the recognizers make on an infer request: all an executor must answer
+    (``ov.InferRequest`` does; so does ``rps.inference.remote_exec.RemoteRequest``)."""
+
+    latency: float  # ms of the last call
+
+    def infer(self, inputs: dict[int, Any]) -> Any: ...
+
+    def start_async(self, inputs: dict[int, Any]) -> None: ...
+
+    def wait(self) -> None: ...  # a failed call raises here
+
+    def get_output_tensor(self, index: int) -> Any: ...  # .data: the output as an array
+
+    def get_profiling_info(self) -> list: ...
+
+
+class Compiled(Protocol):
+    """What ``Backend.compile`` returns: requests, output ports, the request count hint
+    (and an async queue, made by ``rps.inference.ov_backend.infer_queue``)."""
+
+    outputs: Any  # the ports in output order (their partial shapes)
+
+    def create_infer_request(self) -> Request: ...
+
+    def get_property(self, name: str) -> Any: ...  # OPTIMAL_NUMBER_OF_INFER_REQUESTS
+
+
 class Backend(Protocol):
     """Executes compiled models on the devices it lists."""
 
@@ -42,7 +70,7 @@ class Backend(Protocol):
     def read(self, xml: Path) -> Any: ...  # an IR, checked against its folder's stamp
 
     def compile(self, model: Any, device: str, precision: str, settings: RingSettings
-                ) -> Any: ...  # something with OpenVINO's CompiledModel calls, or DeviceError
+                ) -> Compiled: ...  # or DeviceError
 
 
 def compile_timed(backend: Backend, model: Any, device: str, precision: str,

@@ -52,6 +52,11 @@ def serve(req: ServeRequest) -> int:
             raise RpsError(f"--rest-port {rest} is the gRPC --port too: give two ports")
         for port in (req.port, rest):
             check_listen(req.host, port)
+        try:
+            from rps.serve.server import ServeConfig, StageModel, run
+        except ImportError as exc:
+            raise RpsError(f"rps serve needs the serve extra ({exc.name} is missing): "
+                           "pip install 'rps[serve]'") from None
     backend = OpenVinoBackend(cache_dir=req.cache_dir)
     stages = shipped_stages(backend, list(req.precisions))
     if req.list_only:
@@ -60,11 +65,6 @@ def serve(req: ServeRequest) -> int:
     if req.export is not None:
         print(f"wrote {len(stages)} models and {export(stages, req.export)}")
         return 0
-    try:
-        from rps.serve.server import ServeConfig, StageModel, run
-    except ImportError as exc:
-        raise RpsError(f"rps serve needs the serve extra ({exc.name} is missing): "
-                       "pip install 'rps[serve]'") from None
     device = backend.validate(req.device)
     models, total = [], 0.0
     for s in stages:
