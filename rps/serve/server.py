@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,7 +107,8 @@ class StageModel(kserve.Model):
             out = InferOutput(t.name, list(data.shape), t.datatype)
             out.set_data_from_numpy(data, binary_data=payload.use_binary_outputs)
             outputs.append(out)
-        return InferResponse(payload.id, self.name, outputs, parameters={"device": self.device},
+        return InferResponse(payload.id or str(uuid.uuid4()), self.name, outputs,  # id: optional
+                             parameters={"device": self.device},
                              use_binary_outputs=payload.use_binary_outputs)
 
 

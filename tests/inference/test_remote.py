@@ -87,3 +87,29 @@ def test_devices_lists_remote_servers_and_says_which_cannot_be_reached(served):
     rows = {ln.split()[0]: ln for ln in r.stdout.splitlines() if ln.strip()}
     assert "CPU" in rows and "unreachable" not in rows[served.device]
     assert "unreachable: cannot reach" in rows[f"remote:{closed}"]
+
+
+def test_a_hung_server_is_left_at_the_call_deadline(own_server):
+    """SIGSTOP: nothing answers and nothing refuses; each call's deadline ends the wait, the
+    engine reports the loss (not an error) and the local standby serves."""
+    import os
+    import signal
+    import time
+
+    own_server.start()
+    device = own_server.device
+    with Pipeline(open_source(DEMO_CLIP), load_recognizer("hand"), device, "FP16", loop=True,
+                  backend=open_backend()) as pipe:
+        deadline, read = time.monotonic() + 60, 0
+        while read < 30:  # a second of play on the server
+            assert time.monotonic() < deadline
+            read += sum(p.device == device for p in pipe.take(0.1))
+        os.killpg(own_server.proc.pid, signal.SIGSTOP)
+        kinds, last = [], None
+        deadline = time.monotonic() + 20
+        while last is None or last.device != "CPU":
+            assert time.monotonic() < deadline, kinds
+            last = next(iter(pipe.take(0.1)[-1:]), last)
+            kinds += [e.kind for e in pipe.events()]
+        pipe.check()  # no error raised: the loss was a fall-back
+    assert kinds[:2] == ["lost", "ready"], kinds

@@ -135,3 +135,17 @@ def test_a_port_in_use_or_a_foreign_address_is_one_line(served):
     says(r, 2, f"cannot listen on 127.0.0.1:{served.port}")
     r = rps("serve", "--host", "192.0.2.1", "--port", served.port, timeout=60)  # TEST-NET
     says(r, 2, "cannot listen on 192.0.2.1")
+
+
+def test_rest_serves_v2_json_requests(served):
+    """The same models over REST: the classifier on 66 pose features, as JSON."""
+    from rps.inference.served import served_name
+
+    name = served_name(load_recognizer("hand").files.xml("FP16"))
+    body = json.dumps({"inputs": [{"name": "keras_tensor", "shape": [1, 66],
+                                   "datatype": "FP32", "data": [0.0] * 66}]}).encode()
+    req = urllib.request.Request(f"http://127.0.0.1:{served.rest_port}/v2/models/{name}/infer",
+                                 data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        out = json.loads(r.read())["outputs"][0]
+    assert out["name"] == "output_0" and out["shape"] == [1, 4] and len(out["data"]) == 4
