@@ -41,7 +41,7 @@ class RemoteBackend:
                            "(rps serve or OpenVINO Model Server)")]
 
     def describe(self, device: str) -> str:
-        return f"{self.device} ({self.server_device})" if self.server_device else self.device
+        return f"{self.device} on {self.server_device}" if self.server_device else self.device
 
     def _client(self) -> grpcclient.InferenceServerClient:
         """A client on its own connection: gRPC otherwise shares one per address across
