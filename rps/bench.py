@@ -221,13 +221,14 @@ def _cell(value: float, width: int, fmt: str) -> str:
 
 
 def print_table(results: list[BenchResult]) -> None:
-    head = (f"{'device':<16}{'prec':<6}{'hint':<12}{'api':<6}{'nireq':>5}{'count':>7}"
+    w = max([16, *(len(r.device) + 2 for r in results)])  # remote:HOST:PORT is long
+    head = (f"{'device':<{w}}{'prec':<6}{'hint':<12}{'api':<6}{'nireq':>5}{'count':>7}"
             f"{'fps':>9}{'inf med':>9}{'inf p95':>9}{'e2e med':>9}{'e2e p95':>9}"
             f"{'dropped':>8}{'first':>8}{'compile':>9}{'cpu %':>7}{'palm %':>7}{'hand %':>7}")
     print(head)
     for r in results:
         hint = r.hint.replace("CUMULATIVE_THROUGHPUT", "CUMULATIVE")
-        print(f"{r.device:<16}{r.precision:<6}{hint:<12}{r.api:<6}{r.nireq:>5}{r.count:>7}"
+        print(f"{r.device:<{w}}{r.precision:<6}{hint:<12}{r.api:<6}{r.nireq:>5}{r.count:>7}"
               f"{r.throughput_fps:>9.1f}" + "".join(_cell(v, 9, ".2f") for v in (
                   r.latency_median_ms, r.latency_p95_ms, r.e2e_median_ms, r.e2e_p95_ms))
               + f"{r.dropped_frames:>8}" + _cell(r.first_inference_ms, 8, ".2f")

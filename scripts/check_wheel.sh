@@ -26,4 +26,11 @@ cp -r "$ROOT/tests/fixtures/rps-cgi" fixture
 "$RPS" bench --demo --frames 60 --quiet
 "$RPS" eval --data fixture
 "$RPS" eval --data fixture -r cnn --limit 2
+"$RPS" serve --list --precision FP16 | grep -q "^palm-fp16-"  # needs no extra
+# Serving does: without it, one line and exit 2 (bounded, in case it ever did start).
+if timeout 60 "$RPS" serve --port 18599 2> serve.err; then
+  echo "rps serve ran without the serve extra"; exit 1
+fi
+grep -q "needs the serve extra" serve.err && [ "$(wc -l < serve.err)" -eq 1 ] \
+  || { echo "rps serve without the extra said:"; cat serve.err; exit 1; }
 echo "wheel check passed"

@@ -69,3 +69,30 @@ def full_disk(small_disk: Path) -> Path:
     """``small_disk`` filled to the last byte: every write there fails with ENOSPC."""
     fill_up(small_disk)
     return small_disk
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    """One `rps serve` (FP16 and FP32 stages) for the session's remote-device tests; skipped
+    only when the serve extra is not installed."""
+    from tests.servers import Server, need_serve_extra
+
+    need_serve_extra()
+    server = Server(tmp_path_factory.mktemp("serve") / "serve.log", ("FP16", "FP32"))
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def own_server(tmp_path: Path) -> Iterator:
+    """An `rps serve` a test may kill and restart (FP16 stages only, for speed)."""
+    from tests.servers import Server, need_serve_extra
+
+    need_serve_extra()
+    server = Server(tmp_path / "serve.log")
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -22,8 +22,9 @@ ALLOWED = {
     "app": {"modeltools", "pipeline", "game", "recognizers", "inference", "capture", "types",
             "errors", "userdata"},
     "bench": {"pipeline", "inference", "capture", "types", "errors", "userdata"},
+    "serve": {"recognizers", "inference", "types", "errors", "userdata"},  # rps serve
     "cli": {"app", "bench", "modeltools", "recognizers", "inference", "capture", "errors",
-            "userdata"},
+            "userdata", "serve"},
 }
 
 

@@ -15,7 +15,7 @@ import pygame
 from rps.app.window import NO_DISPLAY, App
 from rps.capture import pick_source
 from rps.errors import RpsError
-from rps.inference.backend import Backend
+from rps.inference.backend import Backend, open_backend
 from rps.pipeline import Pipeline
 from rps.recognizers import load_recognizer
 from rps.types import RingSettings
@@ -68,7 +68,8 @@ class PlayConfig:
     keys: str = ""  # FRAME:KEY,... pressed at those frames
     frames: int = 0  # quit after this many (0: never)
     cache_dir: Path | None = None
-    backend: Backend | None = None  # None: OpenVINO on this machine
+    backend: Backend | None = None  # None: OpenVINO on this machine and the remotes
+    remotes: tuple[str, ...] = ()  # remote:HOST:PORT devices offered in the D cycle
 
 
 def key_script(text: str) -> list[tuple[int, int]]:
@@ -90,7 +91,8 @@ def play(cfg: PlayConfig) -> int:
     source, note = pick_source(cfg.source, cfg.demo, cfg.fps)
     precision = cfg.precision or model.default_precision
     pipe = Pipeline(source, model, cfg.device, precision, paced=cfg.paced, loop=True,
-                    settings=RingSettings("LATENCY"), backend=cfg.backend,
+                    settings=RingSettings("LATENCY"),
+                    backend=cfg.backend or open_backend(cfg.cache_dir, cfg.remotes),
                     cache_dir=cfg.cache_dir)
     with pipe:
         app = App(pipe, first_to=cfg.first_to, fullscreen=cfg.fullscreen, muted=cfg.mute,

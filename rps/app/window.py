@@ -189,6 +189,9 @@ class App(Commands):
                     self.game.message = self.teacher.served()
                 self.toast(f"Now on {e.device} {e.precision} ({e.message})")
                 self.sounds.play("switch")
+            elif e.kind == "lost":
+                self.toast(f"Lost {e.device} (server gone or not answering); back to a "
+                           "local device", 5)
             else:
                 self.toast(f"Switch failed: {e.message}; staying on {self.device}", 5)
         self.teacher.step()

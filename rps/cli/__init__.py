@@ -130,11 +130,29 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_devices(args: argparse.Namespace) -> int:
+    """Local devices, then each --remote server: its name, or why it cannot be reached."""
+    from rps.errors import DeviceError
     from rps.inference.backend import open_backend
 
-    for d in open_backend().devices():
-        print(f"{d.name:<20}{d.full_name}")
+    backend = open_backend(remotes=args.remote)
+    devices = backend.devices()
+    width = max([20, *(len(d.name) + 2 for d in devices)])
+    for d in devices:
+        note = ""
+        if d.name in args.remote:
+            try:
+                backend.validate(d.name)
+            except DeviceError as exc:
+                note = f" - unreachable: {exc}"
+        print(f"{d.name:<{width}}{d.full_name}{note}")
     return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from rps.serve.main import ServeRequest, serve
+
+    return serve(ServeRequest(args.device, tuple(args.precision), args.host, args.port,
+                              args.rest_port, args.list, args.export, cache_dir(args)))
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -173,12 +191,12 @@ def cmd_play(args: argparse.Namespace) -> int:
         args.recognizer, args.model, args.source, args.demo, args.fps, args.device,
         args.precision, paced=not args.max, players=args.players, first_to=args.first_to,
         fullscreen=args.fullscreen, mute=args.mute, keys=args.keys or "", frames=args.frames,
-        cache_dir=cache_dir(args), autoplay=args.autoplay))
+        cache_dir=cache_dir(args), autoplay=args.autoplay, remotes=tuple(args.remote)))
 
 
-COMMANDS = {"devices": cmd_devices, "bench": cmd_bench, "play": cmd_play, "train": cmd_train,
-            "convert": cmd_convert, "eval": cmd_eval, "collect": cmd_collect,
-            "personalize": cmd_personalize}
+COMMANDS = {"devices": cmd_devices, "serve": cmd_serve, "bench": cmd_bench, "play": cmd_play,
+            "train": cmd_train, "convert": cmd_convert, "eval": cmd_eval,
+            "collect": cmd_collect, "personalize": cmd_personalize}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,6 +22,18 @@ def _upper(text: str) -> str:
     return text.upper()
 
 
+def _device(text: str) -> str:
+    """Device names are upper case, but a ``remote:HOST:PORT`` keeps its host."""
+    return f"remote:{text[7:]}" if text.lower().startswith("remote:") else text.upper()
+
+
+def _add_remote(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--remote", action="append", default=[], metavar="HOST:PORT",
+                   type=lambda t: t if t.lower().startswith("remote:") else f"remote:{t}",
+                   help="a v2 inference server (`rps serve` on another machine) to offer as "
+                   "device remote:HOST:PORT; repeatable")
+
+
 def _number(kind: type, low: float, high: float | None = None, above: bool = False
             ) -> Callable[[str], float]:
     """An argparse type for a ``kind`` number >= ``low`` (> with ``above``), <= ``high``:
@@ -46,6 +58,7 @@ NON_NEG = _number(float, 0)
 COUNT = _number(int, 0)
 POS_INT = _number(int, 1)
 NIREQ = _number(int, 0, 64)
+PORT = _number(int, 1, 65535)
 
 
 def _out_path(folder: bool) -> Callable[[str], Path]:
@@ -77,8 +90,8 @@ def _add_model_args(p: argparse.ArgumentParser, multi: bool) -> None:
     p.add_argument("--model", help="the recognizer's model folder or model.xml (default: "
                    "its shipped one)")
     p.add_argument("--device", "-d", nargs=nargs, default=["CPU"] if multi else "CPU",
-                   type=_upper, help="inference device(s): CPU, GPU, NPU, AUTO, MULTI:..., "
-                   "HETERO:... (see `rps devices`)")
+                   type=_device, help="inference device(s): CPU, GPU, NPU, AUTO, MULTI:..., "
+                   "HETERO:..., remote:HOST:PORT (see `rps devices`)")
     p.add_argument("--precision", "-p", nargs=nargs, help="default: the recognizer's own",
                    type=_upper, choices=PRECISION_CHOICES)
     p.add_argument("--no-cache", action="store_true", help="do not use OpenVINO's model cache")
@@ -107,7 +120,26 @@ def build_parser() -> argparse.ArgumentParser:
                      "play, benchmark, and teach it your hand. `rps <command> --help` says more.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("devices", help="list inference devices")
+    devices = sub.add_parser("devices", help="list inference devices")
+    _add_remote(devices)
+
+    serve = sub.add_parser("serve", help="serve the models to other machines over KServe v2 "
+                           "(gRPC and REST; needs the serve extra)")
+    serve.add_argument("--device", "-d", default="CPU", type=_upper,
+                       help="this machine's device to run them on (default: CPU)")
+    serve.add_argument("--precision", "-p", nargs="+", type=_upper, choices=PRECISION_CHOICES,
+                       default=list(PRECISION_CHOICES), help="precisions to serve (default: all)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: "
+                       "127.0.0.1, this machine only; 0.0.0.0 for every interface - there is "
+                       "no authentication)")
+    serve.add_argument("--port", type=PORT, default=8500, help="gRPC port (default: 8500); "
+                       "clients use --device remote:HOST:PORT")
+    serve.add_argument("--rest-port", type=PORT, help="REST port (default: --port + 1)")
+    serve.add_argument("--list", action="store_true",
+                       help="print the model and tensor names served, and exit")
+    serve.add_argument("--export", type=OUT_DIR, metavar="DIR", help="write the served IR "
+                       "and a config.json for OpenVINO Model Server to DIR, and exit")
+    serve.add_argument("--no-cache", action="store_true", help="do not use OpenVINO's model cache")
 
     bench = sub.add_parser("bench", help="headless frame-rate test of capture -> engine")
     _add_source_args(bench, "demo")
@@ -129,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     play = sub.add_parser("play", help="play rock-paper-scissors against the computer")
     _add_source_args(play, "auto")
     _add_model_args(play, multi=False)
+    _add_remote(play)
     play.add_argument("--first-to", type=POS_INT, default=3, help="wins needed to take a match")
     play.add_argument("--players", type=int, choices=(1, 2), default=1,
                       help="2: two players on one webcam, left and right half of the view "

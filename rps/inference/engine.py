@@ -4,11 +4,13 @@ precision / model switches compiled in the background.
 It runs any recognizer (``rps.types.Recognizer``) compiled through any backend
 (``rps.inference.backend``). A switch never stops the stream: the new recognizer compiles on
 a worker thread while the old one keeps serving; at the next submit the old one is drained
-(its results keep their place in the order) and the new one takes over.
+(its results keep their place in the order) and the new one takes over. A remote device
+that fails a frame is left for the last local one, kept compiled while the remote serves.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import deque
@@ -20,9 +22,10 @@ import cv2
 import openvino as ov
 
 from rps.errors import RpsError
-from rps.inference.backend import Backend
+from rps.inference.backend import Backend, open_backend
 from rps.inference.core import HINTS, first_line
-from rps.inference.ov_backend import OpenVinoBackend, as_backend
+from rps.inference.ov_backend import as_backend
+from rps.inference.served import is_remote
 from rps.types import Frame, Prediction, Recognizer, RecognizerModel, RingSettings
 
 
@@ -30,7 +33,7 @@ from rps.types import Frame, Prediction, Recognizer, RecognizerModel, RingSettin
 class EngineEvent:
     """A switch's progress, for the HUD toast and the benchmark's timing."""
 
-    kind: str  # "ready" or "failed"
+    kind: str  # "ready", "failed", or "lost" (a remote device failed; falling back)
     device: str
     precision: str
     message: str
@@ -49,8 +52,7 @@ class Engine:
         self.frame_hw = frame_hw
         self.settings = RingSettings(settings.hint.upper(), 1 if settings.sync else settings.nireq,
                                      settings.perf_counters, settings.sync)
-        self.backend = OpenVinoBackend(cache_dir=cache_dir) if backend is None else \
-            as_backend(backend)
+        self.backend = open_backend(cache_dir) if backend is None else as_backend(backend)
         self.error: str | None = None
         self._cond = threading.Condition()
         self._done: dict[int, Prediction | None] = {}
@@ -65,6 +67,14 @@ class Engine:
         self._switch_cond = threading.Condition()
         self._switcher: threading.Thread | None = None
         self.recognizer = self._build(device, precision, model)
+        # Where a lost remote device falls back to: the last local device served.
+        self.local_device = "CPU" if is_remote(self.recognizer.device) else \
+            self.recognizer.device
+        self._lost: str | None = None  # the remote device being left, once per loss
+        self._standby: Recognizer | None = None  # the local one, kept while a remote serves
+        self._standby_due = False  # compile the standby in the background (remote, none kept)
+        if is_remote(self.recognizer.device):
+            self._want_standby()
 
     @property
     def model(self) -> RecognizerModel:
@@ -89,15 +99,18 @@ class Engine:
         self._next_in += 1
         recognizer = self.recognizer
         try:
-            recognizer.start(frame, partial(self._on_done, idx))
+            recognizer.start(frame, partial(self._on_done, idx, recognizer.device))
         except Exception as exc:  # the frame keeps its place in the order, as a failure
-            self._on_done(idx, f"inference failed on {recognizer.device}: {first_line(exc)}")
+            self._on_done(idx, recognizer.device,
+                          f"inference failed on {recognizer.device}: {first_line(exc)}")
         if self.settings.sync:
             recognizer.wait_all()
 
-    def _on_done(self, idx: int, result: Prediction | str) -> None:
+    def _on_done(self, idx: int, device: str, result: Prediction | str) -> None:
         pred: Prediction | None = None
-        if isinstance(result, str):
+        if isinstance(result, str) and is_remote(device):
+            self._fall_back(device, result)
+        elif isinstance(result, str):
             self.error = result
         else:
             pred = result
@@ -141,6 +154,25 @@ class Engine:
         """Wait for every submitted frame's result."""
         self.recognizer.wait_all()
 
+    def _fall_back(self, device: str, why: str) -> None:
+        """A 'lost' event, then the standby (or the local device compiled) serves: frames
+        failing meanwhile are dropped, not errors."""
+        with self._switch_cond:
+            if self._lost == device:
+                return
+            self._lost = device
+        self._events.append(EngineEvent("lost", device, self.recognizer.precision, why,
+                                        time.perf_counter()))
+        with self._switch_cond:  # the local recognizer kept ready, unless a switch is asked
+            standby, self._standby = self._standby, None
+            if self._target is None and self._compiling is None:
+                if standby is not None:
+                    self._pending = standby
+                    return
+                if self._standby_due:  # being compiled: it is swapped in when built
+                    return
+        self.request_switch(self.local_device)
+
     # ---- switching -----------------------------------------------------------------------
     def request_switch(self, device: str | None = None, precision: str | None = None,
                        model: RecognizerModel | None = None) -> None:
@@ -157,18 +189,47 @@ class Engine:
                 if model is not None and precision not in model.variants:
                     precision = "FP32"
             self._target = (device or cur[0], precision.upper(), model or cur[2])
-            if self._switcher is None:
-                self._switcher = threading.Thread(target=self._switch_loop, name="rps-switch",
-                                                  daemon=True)
-                self._switcher.start()
-            self._switch_cond.notify_all()
+            self._start_switcher()
+
+    def _want_standby(self) -> None:
+        """A remote device serves and no local one is kept: compile it in the background,
+        so that losing the server swaps it in at once."""
+        with self._switch_cond:
+            self._standby_due = True
+            self._start_switcher()
+
+    def _start_switcher(self) -> None:  # with _switch_cond held
+        if self._switcher is None:
+            self._switcher = threading.Thread(target=self._switch_loop, name="rps-switch",
+                                              daemon=True)
+            self._switcher.start()
+        self._switch_cond.notify_all()
+
+    def _build_standby(self) -> None:
+        serving, built = self.recognizer, None
+        with contextlib.suppress(Exception):  # no standby: a loss compiles one then
+            built = self._build(self.local_device, serving.precision, serving.model)
+        with self._switch_cond:
+            self._standby_due = False
+            if built is not None and self._lost is not None and self._pending is None:
+                self._pending = built  # the server was lost while this compiled
+            elif built is not None and is_remote(self.recognizer.device):
+                self._standby = built
+            elif self._lost is not None:
+                self._target = (self.local_device, serving.precision, serving.model)
 
     def _switch_loop(self) -> None:
         while True:
             with self._switch_cond:
-                self._switch_cond.wait_for(lambda: self._target is not None or self._closing)
+                self._switch_cond.wait_for(lambda: self._target is not None or self._closing
+                                           or self._standby_due)
                 if self._closing:
                     return
+                standby_only = self._target is None
+            if standby_only:
+                self._build_standby()
+                continue
+            with self._switch_cond:
                 device, precision, model = self._target  # type: ignore[misc]
                 self._compiling, self._target = self._target, None
             serving = self._pending or self.recognizer
@@ -195,9 +256,18 @@ class Engine:
         if new is None:
             return
         self.recognizer.wait_all()  # old results land first, in order
-        self.recognizer = new
-        self._events.append(EngineEvent("ready", new.device, new.precision,
-                                        f"compiled in {new.compile_ms:.0f} ms",
+        old, self.recognizer = self.recognizer, new
+        how = f"compiled in {new.compile_ms:.0f} ms"
+        if is_remote(new.device):
+            self._lost = None
+            if not is_remote(old.device):  # kept for an instant fall-back
+                self._standby = old
+            elif self._standby is None:
+                self._want_standby()
+        else:
+            how = "kept ready" if old.device == self._lost else how
+            self.local_device, self._standby = new.device, None
+        self._events.append(EngineEvent("ready", new.device, new.precision, how,
                                         time.perf_counter()))
 
     @property

@@ -4,6 +4,7 @@ with the performance hint and exact f32 for FP32 (``rps.inference.core``)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import openvino as ov
 
@@ -49,3 +50,9 @@ def as_backend(where: Backend | ov.Core | None = None) -> Backend:
     if where is None or isinstance(where, ov.Core):
         return OpenVinoBackend(where)
     return where
+
+
+def infer_queue(compiled: Any, n: int) -> Any:
+    """``ov.AsyncInferQueue`` of ``n`` requests, or the queue a remote model makes itself."""
+    make = getattr(compiled, "infer_queue", None)
+    return make(n) if make is not None else ov.AsyncInferQueue(compiled, n)

@@ -36,3 +36,17 @@ def embed_preprocessing(model: ov.Model, files: ModelFiles, frame_hw: tuple[int,
     for i in range(len(model.outputs)):
         ppp.output(i).tensor().set_element_type(ov.Type.f32)
     return ppp.build()
+
+
+def embed_unit_scaling(model: ov.Model, size: int) -> ov.Model:
+    """u8 BGR NHWC squares in; RGB floats in [0, 1] to the network, as MediaPipe feeds it."""
+    model.reshape({model.input(0): ov.PartialShape([1, size, size, 3])})
+    ppp = PrePostProcessor(model)
+    ppp.input().tensor().set_element_type(ov.Type.u8).set_layout(ov.Layout("NHWC")) \
+        .set_color_format(ColorFormat.BGR)
+    ppp.input().model().set_layout(ov.Layout("NHWC"))
+    ppp.input().preprocess().convert_color(ColorFormat.RGB).convert_element_type(ov.Type.f32) \
+        .scale(255.0)
+    for i in range(len(model.outputs)):
+        ppp.output(i).tensor().set_element_type(ov.Type.f32)
+    return ppp.build()

@@ -16,7 +16,7 @@ from rps.errors import ModelError
 from rps.inference.backend import Backend, compile_timed
 from rps.inference.core import first_line
 from rps.inference.modelfiles import ModelFiles, load_model_files
-from rps.inference.ov_backend import as_backend
+from rps.inference.ov_backend import as_backend, infer_queue
 from rps.inference.preprocess import embed_preprocessing
 from rps.types import Frame, Prediction, RingSettings
 
@@ -101,7 +101,7 @@ class CnnRecognizer:
         self.precision = precision
         self.compiled = compiled
         self.compile_ms = compile_ms
-        self.queue = ov.AsyncInferQueue(compiled, nireq)
+        self.queue = infer_queue(compiled, nireq)
         self.queue.set_callback(self._on_done)
 
     @property

@@ -17,13 +17,14 @@ from typing import ClassVar
 
 import numpy as np
 import openvino as ov
-from openvino.preprocess import ColorFormat, PrePostProcessor
 
 from rps.errors import ModelError
 from rps.inference.backend import Backend, compile_timed
 from rps.inference.core import first_line
 from rps.inference.modelfiles import SHIPPED_MODELS, ModelFiles, load_model_files
 from rps.inference.ov_backend import as_backend
+from rps.inference.preprocess import embed_unit_scaling
+from rps.inference.served import is_remote
 from rps.recognizers.hand import features, palm, roi
 from rps.recognizers.hand.tracker import HandTracker, Reading
 from rps.recognizers.timing import StageClock
@@ -34,20 +35,6 @@ DEFAULT_STAGES = SHIPPED_MODELS / "mediapipe-hands"
 LANDMARK_SIZE = 224
 WEAK_PALM = 0.1  # palms under palm.MIN_SCORE but above this are kept for the landmarks to confirm
 MARGIN = 0.25  # letterbox margin around the frame for palm detection, of its long side
-
-
-def embed_unit_scaling(model: ov.Model, size: int) -> ov.Model:
-    """u8 BGR NHWC squares in; RGB floats in [0, 1] to the network, as MediaPipe feeds it."""
-    model.reshape({model.input(0): ov.PartialShape([1, size, size, 3])})
-    ppp = PrePostProcessor(model)
-    ppp.input().tensor().set_element_type(ov.Type.u8).set_layout(ov.Layout("NHWC")) \
-        .set_color_format(ColorFormat.BGR)
-    ppp.input().model().set_layout(ov.Layout("NHWC"))
-    ppp.input().preprocess().convert_color(ColorFormat.RGB).convert_element_type(ov.Type.f32) \
-        .scale(255.0)
-    for i in range(len(model.outputs)):
-        ppp.output(i).tensor().set_element_type(ov.Type.f32)
-    return ppp.build()
 
 
 @dataclass(frozen=True)
@@ -106,10 +93,10 @@ class HandModel:
         stages, ms = compile_stages(backend, self.palm, self.landmarks, device, precision,
                                     settings, self.max_hands, self.track, self.realtime)
         cls_precision = precision if precision in self.files.variants else "FP32"
-        cls_ir = read_classifier(backend, self.files, cls_precision)
-        cls_ir.reshape({cls_ir.input(0): ov.PartialShape([1, features.SIZE])})
-        classifier, cls_ms = compile_timed(backend, cls_ir, device, cls_precision,
-                                           RingSettings(settings.hint))
+        cls_ir = prepare_classifier(backend, self.files, cls_precision)
+        # Remote devices: the classifier (microseconds) stays here, cheaper than a round trip
+        classifier, cls_ms = compile_timed(backend, cls_ir, "CPU" if is_remote(device) else
+                                           device, cls_precision, RingSettings(settings.hint))
         return HandRecognizer(self, device, precision, stages, classifier, ms + cls_ms)
 
     def stages(self, backend: Backend | ov.Core | None = None, device: str = "CPU",
@@ -125,12 +112,26 @@ def compile_stages(backend: Backend, palm_files: ModelFiles, lm_files: ModelFile
                    track: bool = True, realtime: bool = True) -> tuple[HandStages, float]:
     """Palm detector and landmark model compiled, with preprocessing embedded; and the
     milliseconds the compiles took."""
-    palm_ir = embed_unit_scaling(backend.read(palm_files.xml(precision)), palm.SIZE)
-    lm_ir = embed_unit_scaling(backend.read(lm_files.xml(precision)), LANDMARK_SIZE)
-    check_stages(palm_ir, lm_ir, palm_files.root)
+    palm_ir, lm_ir = prepare_stages(backend, palm_files, lm_files, precision)
     (p, t1), (lm, t2) = (compile_timed(backend, ir, device, precision, settings)
                          for ir in (palm_ir, lm_ir))
     return HandStages(p, lm, max_hands, track, realtime), t1 + t2
+
+
+def prepare_stages(backend: Backend, palm_files: ModelFiles, lm_files: ModelFiles,
+                   precision: str) -> tuple[ov.Model, ov.Model]:
+    """The palm and landmark IR as compiled, u8 in (`rps serve` serves these)."""
+    palm_ir = embed_unit_scaling(backend.read(palm_files.xml(precision)), palm.SIZE)
+    lm_ir = embed_unit_scaling(backend.read(lm_files.xml(precision)), LANDMARK_SIZE)
+    check_stages(palm_ir, lm_ir, palm_files.root)
+    return palm_ir, lm_ir
+
+
+def prepare_classifier(backend: Backend, files: ModelFiles, precision: str) -> ov.Model:
+    """The gesture classifier as compiled: one hand's pose features a request."""
+    ir = read_classifier(backend, files, precision)
+    ir.reshape({ir.input(0): ov.PartialShape([1, features.SIZE])})
+    return ir
 
 
 def check_stages(palm_ir: ov.Model, lm_ir: ov.Model, where: Path) -> None:
