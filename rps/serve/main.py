@@ -48,6 +48,8 @@ def check_listen(host: str, port: int) -> None:
 def serve(req: ServeRequest) -> int:
     rest = req.rest_port or req.port + 1
     if not (req.list_only or req.export):
+        if rest > 65535:
+            raise RpsError(f"REST port {rest} (--port + 1) is past 65535: give --rest-port")
         if rest == req.port:
             raise RpsError(f"--rest-port {rest} is the gRPC --port too: give two ports")
         for port in (req.port, rest):
