@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import numpy as np
+import openvino as ov
 
 from rps.capture import DEMO_CLIP, open_source
 from rps.inference.backend import open_backend
@@ -113,3 +115,33 @@ def test_a_hung_server_is_left_at_the_call_deadline(own_server):
             kinds += [e.kind for e in pipe.events()]
         pipe.check()  # no error raised: the loss was a fall-back
     assert kinds[:2] == ["lost", "ready"], kinds
+
+
+def test_a_call_deadline_grows_with_its_payload():
+    """0.5 s is the server's share; a 6 MB CNN frame gets its time on a 100 Mbit/s link too
+    (half a second more), so a slow link is not taken for a dead server."""
+    import pytest
+
+    pytest.importorskip("tritonclient")
+    from openvino import opset13 as ops
+
+    from rps.inference.remote_exec import TIMEOUT, RemoteCompiled, Traffic
+
+    x = ops.parameter([1, 1080, 1920, 3], np.uint8, name="image")
+    model = ov.Model([ops.relu(ops.convert(x, np.float32))], [x])
+    deadlines = []
+
+    class Client:
+        def infer(self, name, inputs, client_timeout):
+            deadlines.append(client_timeout)
+            raise RuntimeError("no server here")
+
+    request = RemoteCompiled(Client(), "cnn", model, Traffic()).create_infer_request()
+    for shape in ([1, 8, 8, 3], [1, 1080, 1920, 3]):
+        with contextlib.suppress(RuntimeError):
+            request.infer({0: np.zeros(shape, np.uint8)})
+    with contextlib.suppress(RuntimeError):
+        request.infer({0: np.zeros([1, 8, 8, 3], np.uint8)}, timeout=3.0)
+    assert deadlines[0] == pytest.approx(TIMEOUT, abs=0.001)
+    assert deadlines[1] == pytest.approx(TIMEOUT + 1080 * 1920 * 3 / 12.5e6)
+    assert deadlines[2] == 3.0
