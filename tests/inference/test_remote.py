@@ -83,12 +83,15 @@ def test_an_unreachable_or_malformed_address_is_one_line():
 
 
 def test_devices_lists_remote_servers_and_says_which_cannot_be_reached(served):
-    closed = f"127.0.0.1:{free_port()}"
-    r = rps("devices", "--remote", f"127.0.0.1:{served.port}", "--remote", closed, timeout=60)
+    closed, shouted = (f"127.0.0.1:{free_port()}" for _ in range(2))
+    r = rps("devices", "--remote", f"127.0.0.1:{served.port}", "--remote", closed,
+            "--remote", f"REMOTE:LOCALHOST:{shouted.split(':')[1]}", timeout=60)
     assert r.returncode == 0, r.stderr
     rows = {ln.split()[0]: ln for ln in r.stdout.splitlines() if ln.strip()}
     assert "CPU" in rows and "unreachable" not in rows[served.device]
     assert "unreachable: cannot reach" in rows[f"remote:{closed}"]
+    # named in any case: listed, and checked, as remote:localhost:PORT
+    assert "unreachable: cannot reach" in rows[f"remote:localhost:{shouted.split(':')[1]}"]
 
 
 def test_a_hung_server_is_left_at_the_call_deadline(own_server):
