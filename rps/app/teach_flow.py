@@ -36,7 +36,7 @@ from rps.types import Hand, Prediction, RecognizerModel
 # figures are the point (the layout test renders these at 640 x 360).
 LOADING = "Loading your model"
 SERVED = "Your model is on: {figures} (O: shipped)"
-REFUSED = "Kept the {kept} model, the refit is worse: {figures}"  # kept: shipped, your
+REFUSED = "Kept the {kept} model, the refit is worse: {figures}"  # kept: "shipped", a name
 LOST = "Hand found in {found:.0%} of frames: Y teaches the {other} instead, T retries"
 DIM = "Hand found in {found:.0%} of frames: more light or closer, then T"
 
@@ -210,8 +210,7 @@ class TeachFlow:
         result, self._result = self._result, None
         if isinstance(result, RefitRefused):
             self.figures = result.check.figures
-            kept = "shipped" if result.check.against == "shipped" else "your"
-            self.game.message = REFUSED.format(kept=kept, figures=self.figures)
+            self.game.message = REFUSED.format(kept=result.check.against, figures=self.figures)
             return
         if isinstance(result, RpsError) or result is None:
             self.game.message = f"Retraining failed: {result}"

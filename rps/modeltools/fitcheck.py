@@ -57,19 +57,13 @@ class RefitRefused(RpsError):
 
 def folds(y: np.ndarray, k: int = FOLDS) -> np.ndarray:
     """A fold index per sample: each class's samples, in recording order, cut into ``k``
-    consecutive runs. A class with fewer than ``k`` samples goes one per fold, each such
-    class starting where the last left off, so that no fold holds out a whole recording of
-    few-sample classes (its training set would be empty)."""
+    consecutive runs; a class with fewer than ``k`` samples goes one per fold (with two or
+    more per class, every fold trains on every class)."""
     y = np.asarray(y).reshape(-1)
     out = np.zeros(len(y), int)
-    start = 0
     for c in np.unique(y):
         idx = np.flatnonzero(y == c)
-        if len(idx) >= k:
-            out[idx] = np.arange(len(idx)) * k // len(idx)
-        else:
-            out[idx] = (start + np.arange(len(idx))) % k
-            start += len(idx)
+        out[idx] = np.arange(len(idx)) * k // max(len(idx), k)
     return out
 
 

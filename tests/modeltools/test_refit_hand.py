@@ -200,11 +200,12 @@ def test_folds_are_consecutive_runs_of_each_class():
 
 
 def test_few_sample_classes_never_leave_a_fold_without_training_data():
-    """One or two frames per class: each fold still trains on every class (the first folds
-    used to hold out all of them, leaving nothing to train on)."""
-    from rps.modeltools.fitcheck import folds, kfold_correct
+    """Two frames per class: each fold still trains on every class; one frame of a class is
+    refused in one line (fold 0 used to hold out every such class, training on nothing)."""
+    from rps.modeltools.fitcheck import kfold_correct
 
-    assert folds(np.array([1, 2]), 2).tolist() == [0, 1]
+    with pytest.raises(RpsError, match="record at least 2 frames of each class"):
+        kfold_correct(np.array([1, 2, 2]), lambda train, test: np.zeros(len(test)))
     y = np.array([1, 1, 2, 2, 3, 3])
     trained: list[set] = []
 
@@ -212,8 +213,8 @@ def test_few_sample_classes_never_leave_a_fold_without_training_data():
         trained.append(set(y[train].tolist()))
         return y[test]
 
-    assert kfold_correct(y, fit_predict) == (6, 5)
-    assert trained == [{1, 2, 3}] * 5
+    assert kfold_correct(y, fit_predict) == (6, 2)  # two folds: one frame of each held out
+    assert trained == [{1, 2, 3}] * 2
 
 
 def test_refit_of_one_frame_per_class_is_one_clear_error(hands, tmp_path):
