@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -80,6 +81,7 @@ class Server:
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:
             return
+        os.killpg(self.proc.pid, signal.SIGCONT)  # a stopped server (a hang test) ends now
         self.proc.terminate()
         try:
             self.proc.wait(5)

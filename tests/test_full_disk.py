@@ -28,8 +28,9 @@ def test_collect(full_disk):
 
 def test_personalize_keeps_the_model_it_would_have_replaced(small_disk, tiny_model, tmp_path):
     rec = Recorder(tmp_path / "rec")
-    for k, label in enumerate(CLASSES):
-        rec.save(label, np.full((48, 64, 3), 60 * k, np.uint8))
+    for k, label in enumerate(CLASSES):  # two frames a class: the fewest a refit checks on
+        for shade in (0, 10):
+            rec.save(label, np.full((48, 64, 3), 60 * k + shade, np.uint8))
     out = small_disk / "personal"
     args = ("personalize", "-r", "cnn", "--model", tiny_model, "--data", rec.root, "--out", out)
     assert rps(*args).returncode == 0

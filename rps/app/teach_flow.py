@@ -36,7 +36,7 @@ from rps.types import Hand, Prediction, RecognizerModel
 # figures are the point (the layout test renders these at 640 x 360).
 LOADING = "Loading your model"
 SERVED = "Your model is on: {figures} (O: shipped)"
-REFUSED = "Kept your model, the refit is worse: {figures}"
+REFUSED = "Kept the {kept} model, the refit is worse: {figures}"  # kept: "shipped", a name
 LOST = "Hand found in {found:.0%} of frames: Y teaches the {other} instead, T retries"
 DIM = "Hand found in {found:.0%} of frames: more light or closer, then T"
 
@@ -210,7 +210,7 @@ class TeachFlow:
         result, self._result = self._result, None
         if isinstance(result, RefitRefused):
             self.figures = result.check.figures
-            self.game.message = REFUSED.format(figures=self.figures)
+            self.game.message = REFUSED.format(kept=result.check.against, figures=self.figures)
             return
         if isinstance(result, RpsError) or result is None:
             self.game.message = f"Retraining failed: {result}"

@@ -133,13 +133,15 @@ def cmd_devices(args: argparse.Namespace) -> int:
     """Local devices, then each --remote server: its name, or why it cannot be reached."""
     from rps.errors import DeviceError
     from rps.inference.backend import open_backend
+    from rps.inference.served import parse_remote
 
     backend = open_backend(remotes=args.remote)
     devices = backend.devices()
+    remotes = {parse_remote(r).device for r in args.remote}  # as listed: REMOTE:Host -> remote:host
     width = max([20, *(len(d.name) + 2 for d in devices)])
     for d in devices:
         note = ""
-        if d.name in args.remote:
+        if d.name in remotes:
             try:
                 backend.validate(d.name)
             except DeviceError as exc:

@@ -10,11 +10,9 @@ that fails a frame is left for the last local one, kept compiled while the remot
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -24,23 +22,13 @@ import openvino as ov
 from rps.errors import RpsError
 from rps.inference.backend import Backend, open_backend
 from rps.inference.core import HINTS, first_line
+from rps.inference.fallback import EngineEvent, Fallback
 from rps.inference.ov_backend import as_backend
 from rps.inference.served import is_remote
 from rps.types import Frame, Prediction, Recognizer, RecognizerModel, RingSettings
 
 
-@dataclass
-class EngineEvent:
-    """A switch's progress, for the HUD toast and the benchmark's timing."""
-
-    kind: str  # "ready", "failed", or "lost" (a remote device failed; falling back)
-    device: str
-    precision: str
-    message: str
-    t: float
-
-
-class Engine:
+class Engine(Fallback):
     """Reads frames on one device at a time; delivers Predictions in submission order."""
 
     def __init__(self, model: RecognizerModel, device: str = "CPU", precision: str = "FP32", *,
@@ -70,9 +58,7 @@ class Engine:
         # Where a lost remote device falls back to: the last local device served.
         self.local_device = "CPU" if is_remote(self.recognizer.device) else \
             self.recognizer.device
-        self._lost: str | None = None  # the remote device being left, once per loss
-        self._standby: Recognizer | None = None  # the local one, kept while a remote serves
-        self._standby_due = False  # compile the standby in the background (remote, none kept)
+        self._init_fallback()
         if is_remote(self.recognizer.device):
             self._want_standby()
 
@@ -154,25 +140,6 @@ class Engine:
         """Wait for every submitted frame's result."""
         self.recognizer.wait_all()
 
-    def _fall_back(self, device: str, why: str) -> None:
-        """A 'lost' event, then the standby (or the local device compiled) serves: frames
-        failing meanwhile are dropped, not errors."""
-        with self._switch_cond:
-            if self._lost == device:
-                return
-            self._lost = device
-        self._events.append(EngineEvent("lost", device, self.recognizer.precision, why,
-                                        time.perf_counter()))
-        with self._switch_cond:  # the local recognizer kept ready, unless a switch is asked
-            standby, self._standby = self._standby, None
-            if self._target is None and self._compiling is None:
-                if standby is not None:
-                    self._pending = standby
-                    return
-                if self._standby_due:  # being compiled: it is swapped in when built
-                    return
-        self.request_switch(self.local_device)
-
     # ---- switching -----------------------------------------------------------------------
     def request_switch(self, device: str | None = None, precision: str | None = None,
                        model: RecognizerModel | None = None) -> None:
@@ -191,32 +158,12 @@ class Engine:
             self._target = (device or cur[0], precision.upper(), model or cur[2])
             self._start_switcher()
 
-    def _want_standby(self) -> None:
-        """A remote device serves and no local one is kept: compile it in the background,
-        so that losing the server swaps it in at once."""
-        with self._switch_cond:
-            self._standby_due = True
-            self._start_switcher()
-
     def _start_switcher(self) -> None:  # with _switch_cond held
         if self._switcher is None:
             self._switcher = threading.Thread(target=self._switch_loop, name="rps-switch",
                                               daemon=True)
             self._switcher.start()
         self._switch_cond.notify_all()
-
-    def _build_standby(self) -> None:
-        serving, built = self.recognizer, None
-        with contextlib.suppress(Exception):  # no standby: a loss compiles one then
-            built = self._build(self.local_device, serving.precision, serving.model)
-        with self._switch_cond:
-            self._standby_due = False
-            if built is not None and self._lost is not None and self._pending is None:
-                self._pending = built  # the server was lost while this compiled
-            elif built is not None and is_remote(self.recognizer.device):
-                self._standby = built
-            elif self._lost is not None:
-                self._target = (self.local_device, serving.precision, serving.model)
 
     def _switch_loop(self) -> None:
         while True:
@@ -237,6 +184,8 @@ class Engine:
                     device.upper(), precision, model):  # equal models: same files and options
                 self._events.append(EngineEvent("ready", serving.device, precision,
                                                 "already serving", time.perf_counter()))
+                with self._switch_cond:
+                    self._compiling = None
                 continue
             try:
                 built = self._build(device, precision, model)
@@ -246,6 +195,7 @@ class Engine:
                                                 time.perf_counter()))
                 with self._switch_cond:
                     self._compiling = None
+                self._fallback_failed(device, precision, model, why)
                 continue
             with self._switch_cond:
                 self._pending, self._compiling = built, None  # picked up by the next submit()
@@ -259,14 +209,10 @@ class Engine:
         old, self.recognizer = self.recognizer, new
         how = f"compiled in {new.compile_ms:.0f} ms"
         if is_remote(new.device):
-            self._lost = None
-            if not is_remote(old.device):  # kept for an instant fall-back
-                self._standby = old
-            elif self._standby is None:
-                self._want_standby()
+            self._keep_standby(old, new)
         else:
-            how = "kept ready" if old.device == self._lost else how
-            self.local_device, self._standby = new.device, None
+            how = "kept ready" if new is self._kept else how
+            self.local_device, self._standby, self._kept = new.device, None, None
         self._events.append(EngineEvent("ready", new.device, new.precision, how,
                                         time.perf_counter()))
 

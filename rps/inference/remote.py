@@ -82,7 +82,8 @@ class RemoteBackend:
             warm = compiled.create_infer_request()
             shape = model.input(0).get_partial_shape().get_min_shape()
             dtype = model.input(0).get_element_type().to_dtype()
-            warm.infer({0: np.zeros(list(shape), dtype)})  # the first call opens the channel
+            # the first call opens the channel: the connect deadline, not a frame's
+            warm.infer({0: np.zeros(list(shape), dtype)}, timeout=CONNECT_TIMEOUT)
         except DeviceError:
             client.close()
             raise

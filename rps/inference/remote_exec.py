@@ -3,8 +3,10 @@ make: ``create_infer_request`` (``infer``, ``start_async``, ``wait``,
 ``get_output_tensor(i).data``), ``outputs``, ``get_property`` for the request count, and an
 infer queue like ``ov.AsyncInferQueue`` (``rps.inference.ov_backend.infer_queue``).
 
-Every call has a deadline (``TIMEOUT``): a server that dies or hangs fails the frame within
-it, and the engine falls back to a local device, instead of the stream waiting forever.
+Every call has a deadline (``TIMEOUT``, plus the payload's time on a 100 Mbit/s link, so a
+large frame on a slow link is not taken for a dead server): a server that dies or hangs
+fails the frame within it, and the engine falls back to a local device, instead of the
+stream waiting forever.
 Imports tritonclient's gRPC client (the ``serve`` extra); never imported with kserve.
 """
 
@@ -22,6 +24,7 @@ import tritonclient.grpc as grpcclient
 from tritonclient.utils import InferenceServerException
 
 TIMEOUT = 0.5  # seconds a frame's stage may take on the server, network included
+LINK_BYTES_PER_S = 12.5e6  # 100 Mbit/s: the slowest link a call's deadline allows for
 V2_TYPES = {"u8": "UINT8", "f32": "FP32", "f16": "FP16", "i32": "INT32", "i64": "INT64"}
 
 
@@ -56,6 +59,7 @@ class RemoteRequest:
         self._error: Exception | None = None
         self._done = threading.Event()
         self._done.set()
+        self._sent = 0
         self.latency = 0.0  # ms of the last call, as ov.InferRequest.latency
         self.on_done: Callable[[RemoteRequest], None] | None = None
 
@@ -73,10 +77,18 @@ class RemoteRequest:
         if device is not None:
             self._c.server_device = device.string_param
 
-    def infer(self, inputs: dict[int, np.ndarray]) -> None:
+    @property
+    def deadline(self) -> float:
+        """Seconds the last call may take: the server's time and its payload's."""
+        return self._c.timeout + self._sent / LINK_BYTES_PER_S
+
+    def infer(self, inputs: dict[int, np.ndarray], timeout: float | None = None) -> None:
+        """Synchronously; ``timeout`` instead of the per-call deadline (the first call,
+        which opens the channel)."""
         t0 = time.perf_counter()
-        result = self._c.client.infer(self._c.name, self._input(inputs),
-                                      client_timeout=self._c.timeout)
+        tensors = self._input(inputs)
+        result = self._c.client.infer(self._c.name, tensors,
+                                      client_timeout=timeout or self.deadline)
         self._take(result)
         self.latency = (time.perf_counter() - t0) * 1000
 
@@ -99,15 +111,16 @@ class RemoteRequest:
                 self.on_done(self)
 
         try:
-            self._c.client.async_infer(self._c.name, self._input(inputs), finished,
-                                       client_timeout=self._c.timeout)
+            tensors = self._input(inputs)
+            self._c.client.async_infer(self._c.name, tensors, finished,
+                                       client_timeout=self.deadline)
         except Exception as exc:
             finished(None, exc)
 
     def wait(self) -> None:
         """Until the reply (the call's deadline bounds it); a failed call raises here."""
-        if not self._done.wait(self._c.timeout + 1.0):
-            raise RuntimeError(f"{self._c.name}: no reply in {self._c.timeout + 1.0:.1f} s")
+        if not self._done.wait(self.deadline + 1.0):
+            raise RuntimeError(f"{self._c.name}: no reply in {self.deadline + 1.0:.1f} s")
         if self._error is not None:
             raise RuntimeError(error_line(self._error))
 
@@ -163,7 +176,7 @@ class RemoteQueue:
     def wait_all(self) -> None:
         with self._cond:
             self._cond.wait_for(lambda: len(self._free) == len(self._requests),
-                                self._requests[0]._c.timeout + 2.0)
+                                max(r.deadline for r in self._requests) + 2.0)
 
 
 class RemoteCompiled:

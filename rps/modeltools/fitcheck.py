@@ -57,7 +57,8 @@ class RefitRefused(RpsError):
 
 def folds(y: np.ndarray, k: int = FOLDS) -> np.ndarray:
     """A fold index per sample: each class's samples, in recording order, cut into ``k``
-    consecutive runs (a class with fewer than ``k`` samples fills the first folds)."""
+    consecutive runs; a class with fewer than ``k`` samples goes one per fold (with two or
+    more per class, every fold trains on every class)."""
     y = np.asarray(y).reshape(-1)
     out = np.zeros(len(y), int)
     for c in np.unique(y):
@@ -74,15 +75,20 @@ def kfold_correct(y: np.ndarray, fit_predict: Callable[[np.ndarray, np.ndarray],
     if len(y) < 2:
         raise RpsError(f"{len(y)} frame(s) recorded: too few to check a refit on frames it "
                        "did not train on")
+    counts = np.unique(y, return_counts=True)[1]
+    if counts.min() < 2:  # then some fold would train without that class, or on nothing
+        raise RpsError(f"record at least 2 frames of each class ({counts.min()} of one "
+                       "is too few to check a refit on frames it did not train on)")
     k = min(k, len(y))
     f = folds(y, k)
     right, used = 0, 0
     for i in range(k):
-        test = np.flatnonzero(f == i)
+        test, train = np.flatnonzero(f == i), np.flatnonzero(f != i)
         if not len(test):
             continue
         used += 1
-        right += int((fit_predict(np.flatnonzero(f != i), test) == y[test]).sum())
+        if set(y[test]) <= set(y[train]):  # else a held-out class was never taught: all wrong
+            right += int((fit_predict(train, test) == y[test]).sum())
     return right, used
 
 

@@ -48,15 +48,17 @@ def check_listen(host: str, port: int) -> None:
 def serve(req: ServeRequest) -> int:
     rest = req.rest_port or req.port + 1
     if not (req.list_only or req.export):
+        if rest > 65535:
+            raise RpsError(f"REST port {rest} (--port + 1) is past 65535: give --rest-port")
         if rest == req.port:
             raise RpsError(f"--rest-port {rest} is the gRPC --port too: give two ports")
-        for port in (req.port, rest):
-            check_listen(req.host, port)
-        try:
+        try:  # first: without the extra, which ports are free does not matter
             from rps.serve.server import ServeConfig, StageModel, run
         except ImportError as exc:
             raise RpsError(f"rps serve needs the serve extra ({exc.name} is missing): "
                            "pip install 'rps[serve]'") from None
+        for port in (req.port, rest):
+            check_listen(req.host, port)
     backend = OpenVinoBackend(cache_dir=req.cache_dir)
     stages = shipped_stages(backend, list(req.precisions))
     if req.list_only:

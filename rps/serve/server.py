@@ -11,7 +11,9 @@ client sends a frame's stages in order, so a thread hop would only add latency.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import math
 import sys
 import uuid
 from dataclasses import dataclass
@@ -33,9 +35,12 @@ try:
 finally:
     sys.argv = _argv
 
+from rps.errors import RpsError  # noqa: E402
 from rps.serve.stages import Stage  # noqa: E402
 
 MAX_BYTES = 16 << 20  # a 1080p frame for the CNN is 6.2 MB; anything past this is refused
+REPOSITORY = "/v2/repository/"  # load / unload any model: not offered to any client
+NO_REPOSITORY = "the model repository extension is off: rps serve serves a fixed set"
 NP_TYPES = {"UINT8": np.uint8, "FP32": np.float32, "FP16": np.float16, "INT32": np.int32,
             "INT64": np.int64}
 
@@ -87,7 +92,7 @@ class StageModel(kserve.Model):
                 w not in (-1, g) or g <= 0 for w, g in zip(want.shape, shape, strict=True)):
             raise InvalidInput(f"{self.name} input {want.name} has shape "
                                f"{list(want.shape)}, not {shape}")
-        if int(np.prod(shape)) * np.dtype(NP_TYPES[want.datatype]).itemsize > MAX_BYTES:
+        if math.prod(shape) * np.dtype(NP_TYPES[want.datatype]).itemsize > MAX_BYTES:
             raise InvalidInput(f"{self.name}: input of shape {shape} is over {MAX_BYTES} bytes")
         try:
             x = got.as_numpy()
@@ -112,23 +117,55 @@ class StageModel(kserve.Model):
                              use_binary_outputs=payload.use_binary_outputs)
 
 
+class _TooLarge(Exception):
+    """A chunked REST body went over the limit; the 413 is sent already."""
+
+
+async def _reply(send: Any, status: int, error: str) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json")]})
+    await send({"type": "http.response.body", "body": json.dumps({"error": error}).encode()})
+
+
 class BodyLimit:
-    """ASGI middleware: a REST body declared over ``limit`` bytes gets 413, unread."""
+    """ASGI middleware: a REST body over ``limit`` bytes gets 413, unread when its length
+    is declared, else once the bytes read pass it (a chunked body is never read whole); the
+    model repository extension gets 403 (any client could unload every model)."""
 
     def __init__(self, app: Any, limit: int = MAX_BYTES):
         self.app = app
         self.limit = limit
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        length = dict(scope.get("headers") or []).get(b"content-length", b"0")
-        if scope["type"] == "http" and length.isdigit() and int(length) > self.limit:
-            body = json.dumps({"error": f"request of {int(length)} bytes is over the "
-                                        f"{self.limit} byte limit"}).encode()
-            await send({"type": "http.response.start", "status": 413,
-                        "headers": [(b"content-type", b"application/json")]})
-            await send({"type": "http.response.body", "body": body})
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
             return
-        await self.app(scope, receive, send)
+        if scope.get("path", "").startswith(REPOSITORY):
+            await _reply(send, 403, NO_REPOSITORY)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length", b"0")
+        if length.isdigit() and int(length) > self.limit:
+            await _reply(send, 413, f"request of {int(length)} bytes is over the "
+                                    f"{self.limit} byte limit")
+            return
+        seen, replied = 0, False
+
+        async def counted() -> dict:
+            nonlocal seen, replied
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit and not replied:
+                replied = True
+                await _reply(send, 413, f"request body is over the {self.limit} byte limit")
+                raise _TooLarge
+            return message
+
+        async def guarded(message: dict) -> None:  # the app's own error reply comes too late
+            if not replied:
+                await send(message)
+
+        with contextlib.suppress(_TooLarge):
+            await self.app(scope, counted, guarded)
 
 
 class BoundGRPCServer(GRPCServer):
@@ -138,27 +175,57 @@ class BoundGRPCServer(GRPCServer):
         super().__init__(*args, **kwargs)
         self._host = host
 
-    async def start(self, max_workers: int) -> None:
+    async def bind(self, max_workers: int) -> None:
+        """The server on its port, not started: RpsError when the port is taken."""
         from concurrent import futures
 
         from grpc import aio
         from kserve.protocol.grpc import grpc_predict_v2_pb2_grpc
         from kserve.protocol.grpc.interceptors import ExceptionToStatusInterceptor
-        from kserve.protocol.grpc.servicer import InferenceServicer
 
         self._server = aio.server(
             futures.ThreadPoolExecutor(max_workers=max_workers),
             interceptors=(ExceptionToStatusInterceptor(),),
             options=[("grpc.max_send_message_length", MAX_BYTES),
-                     ("grpc.max_receive_message_length", MAX_BYTES)])
+                     ("grpc.max_receive_message_length", MAX_BYTES),
+                     ("grpc.so_reuseport", 0)])  # no other server shares the port unseen
         grpc_predict_v2_pb2_grpc.add_GRPCInferenceServiceServicer_to_server(
-            InferenceServicer(self._data_plane, self._model_repository_extension),
-            self._server)
+            _servicer(self._data_plane, self._model_repository_extension), self._server)
         host = f"[{self._host}]" if ":" in self._host else self._host
-        if not self._server.add_insecure_port(f"{host}:{self._port}"):
-            raise OSError(f"cannot listen on {host}:{self._port}")
+        try:  # taken since check_listen, say
+            bound = self._server.add_insecure_port(f"{host}:{self._port}")
+        except Exception as exc:
+            why = " ".join(str(exc).split(";")[0].split())[:200]
+            raise RpsError(f"cannot listen on {host}:{self._port}: {why}") from None
+        if not bound:
+            raise RpsError(f"cannot listen on {host}:{self._port}")
+
+    async def start(self, max_workers: int) -> None:
         await self._server.start()
         await self._server.wait_for_termination()
+
+
+def _servicer(*args: Any) -> Any:
+    """KServe's gRPC servicer with the model repository calls (load / unload any model)
+    answering UNIMPLEMENTED."""
+    import grpc
+    from kserve.protocol.grpc.servicer import InferenceServicer
+
+    class Servicer(InferenceServicer):
+        async def RepositoryModelLoad(self, request: Any, context: Any) -> Any:
+            await context.abort(grpc.StatusCode.UNIMPLEMENTED, NO_REPOSITORY)
+
+        async def RepositoryModelUnload(self, request: Any, context: Any) -> Any:
+            await context.abort(grpc.StatusCode.UNIMPLEMENTED, NO_REPOSITORY)
+
+    return Servicer(*args)
+
+
+async def _serve_bound(rest: RESTServer, grpc: BoundGRPCServer) -> None:
+    """gRPC bound before REST starts: a port taken since check_listen is then one line,
+    not one line after uvicorn's traceback of its cancelled start."""
+    await grpc.bind(4)
+    await asyncio.gather(rest.start(), grpc.start(4))
 
 
 def run(models: list[StageModel], cfg: ServeConfig) -> None:
@@ -176,7 +243,7 @@ def run(models: list[StageModel], cfg: ServeConfig) -> None:
     grpc = BoundGRPCServer(cfg.host, cfg.grpc_port, server.dataplane,
                            server.model_repository_extension, kwargs={}, grace_period=1)
     server._rest_server, server._grpc_server = rest, grpc
-    server.servers = [rest.start(), grpc.start(4)]
+    server.servers = [_serve_bound(rest, grpc)]
     server.setup_event_loop()
     server.register_signal_handler()
     asyncio.run(server._serve())

@@ -181,7 +181,7 @@ def test_teach_on_landmarks_refits_the_classifier_and_hot_swaps_it(make_app):
 def test_teach_refuses_a_worse_refit_with_a_message_and_keeps_the_model(make_app):
     app = _player_app(make_app, Player(slips=True))
     press(pygame.K_t)
-    _step_until(app, lambda: "Kept your model" in app.game.message, 1800)
+    _step_until(app, lambda: "Kept the shipped model" in app.game.message, 1800)
     assert re.search(r"k-fold \d+/18 vs shipped \d+/18", app.game.message)
     assert app.pipe.model.root == app.teacher.shipped.root and not app.teacher.retraining
     assert not personal_dir("hand").exists()  # nothing written

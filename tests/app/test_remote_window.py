@@ -5,21 +5,22 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pygame
 
 from rps.inference.backend import open_backend
 from rps.recognizers import load_recognizer
 
 
-def _step_until(app, done, seconds: float = 60.0) -> float:
-    """Step the window until ``done()``; the longest display frame meanwhile, in ms."""
-    deadline, longest = time.monotonic() + seconds, 0.0
+def _step_until(app, done, seconds: float = 60.0) -> list[float]:
+    """Step the window until ``done()``; each display frame's time meanwhile, in ms."""
+    deadline, frames = time.monotonic() + seconds, []
     while not done():
         assert time.monotonic() < deadline, [s for _, s in app.toasts]
         t0 = time.perf_counter()
         app.step()
-        longest = max(longest, (time.perf_counter() - t0) * 1000)
-    return longest
+        frames.append((time.perf_counter() - t0) * 1000)
+    return frames
 
 
 def _hand_app(make_app, device: str, remote: str):
@@ -47,17 +48,22 @@ def test_the_server_dies_mid_game_and_the_window_falls_back(make_app, own_server
     own_server.kill()
     t_kill = time.monotonic()
     lost = f"Lost {own_server.device}"
-    longest = _step_until(app, lambda: any(s.startswith(lost) for _, s in app.toasts), 20)
+    frames = _step_until(app, lambda: any(s.startswith(lost) for _, s in app.toasts), 20)
     toast_s = time.monotonic() - t_kill
-    longest = max(longest, _step_until(app, lambda: app.device == "CPU", seconds=30))
+    frames += _step_until(app, lambda: app.device == "CPU", seconds=30)
     fell_back_s = time.monotonic() - t_kill
-    print(f"toast after {toast_s * 1000:.0f} ms, on CPU after {fell_back_s * 1000:.0f} ms, "
-          f"longest frame {longest:.0f} ms")
+    frames += _step_until(app, lambda: app.last is not None and app.last.device == "CPU")
+    p95, longest = float(np.percentile(frames, 95)), max(frames)
+    measured = (f"toast after {toast_s * 1000:.0f} ms, on CPU after {fell_back_s * 1000:.0f} "
+                f"ms; {len(frames)} frames after the kill: p95 {p95:.0f} ms, longest "
+                f"{longest:.0f} ms")
+    print(measured)
     assert app.pipe.engine.error is None  # a lost remote is a fall-back, not a failure
-    # Generous bounds (timing targets live in benchmarks): no wait on the network in the
-    # window's frame, and the loss is seen on the failed call, not after a connect timeout.
-    assert longest < 1000 and toast_s < 5, (longest, toast_s)
-    _step_until(app, lambda: app.last is not None and app.last.device == "CPU")
+    # Bounds for a loaded 2-core machine (timing targets live in benchmarks): a frame that
+    # waited on the network (a 100 ms stall or more on every frame) fails the p95, one
+    # that waited out a call's deadline the longest; the loss is seen on the failed call,
+    # not after a connect timeout.
+    assert p95 < 150 and longest < 500 and toast_s < 5, measured
     own_server.start()  # back: the remote device is reached again from the device list
     app.cmd_pick_device(app.devices.index(own_server.device))
     _step_until(app, lambda: app.device == own_server.device)

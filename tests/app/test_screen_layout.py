@@ -125,7 +125,7 @@ def test_teach_mode_endings_fit_the_message_line_at_640x360():
     row = layout(size, fonts, 200, 0).message
     figures = "k-fold 120/120 vs shipped 120/120"
     for s in (f"{LOADING}: {figures}", SERVED.format(figures=figures),
-              REFUSED.format(figures=figures), LOST.format(found=0.99, other="CNN"),
+              REFUSED.format(kept="shipped", figures=figures), LOST.format(found=0.99, other="CNN"),
               DIM.format(found=0.99)):
         assert hud.fit(fonts.body, s, row.w - 40) == s, s
     box_w = 3 * size[0] // 4 - 40  # the teach panel's text width

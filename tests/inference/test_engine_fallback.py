@@ -9,6 +9,7 @@ import time
 import pytest
 
 from rps.capture import DEMO_CLIP, open_source
+from rps.errors import RpsError
 from rps.inference.backend import DeviceInfo
 from rps.inference.ov_backend import OpenVinoBackend
 from rps.pipeline import Pipeline
@@ -85,8 +86,7 @@ def test_a_lost_remote_device_falls_back_to_the_local_one(start):
                   backend=backend) as pipe:
         if start == "CPU":
             pipe.switch(REMOTE)
-        _until(pipe, lambda _: pipe.device == REMOTE)
-        time.sleep(1.0)  # playing on the remote device; its standby is ready by now
+        _until(pipe, lambda _: pipe.device == REMOTE and pipe.engine.standby is not None)
         pipe.take(0)
         backend.down = True
         events = _until(pipe, lambda seen: any(e.kind == "ready" for e in seen))
@@ -98,4 +98,56 @@ def test_a_lost_remote_device_falls_back_to_the_local_one(start):
         backend.down = False  # the server is back: switching to it works again
         pipe.switch(REMOTE)
         _until(pipe, lambda _: pipe.device == REMOTE)
+    assert pipe.threads_alive() == []
+
+
+def test_the_standby_follows_a_remote_switch_of_precision():
+    """A remote-to-remote switch of precision (or model, as teach mode's) compiles a new
+    standby: losing the server then serves the precision asked for, not the old one."""
+    backend = FlakyBackend()
+    with Pipeline(open_source(DEMO_CLIP), load_recognizer("hand"), "CPU", "FP16", loop=True,
+                  backend=backend) as pipe:
+        pipe.switch(REMOTE)
+        _until(pipe, lambda _: pipe.device == REMOTE and pipe.engine.standby is not None)
+        pipe.switch(precision="FP32")
+
+        def ready(_) -> bool:
+            standby = pipe.engine.standby
+            return pipe.precision == "FP32" and standby is not None and \
+                standby.precision == "FP32"
+
+        _until(pipe, ready)
+        backend.down = True
+        events = _until(pipe, lambda seen: any(e.kind == "ready" for e in seen))
+        ready_event = next(e for e in events if e.kind == "ready")
+        assert (ready_event.device, ready_event.precision, ready_event.message) == (
+            "CPU", "FP32", "kept ready")
+        pipe.check()
+    assert pipe.threads_alive() == []
+
+
+class NoLocalBackend(FlakyBackend):
+    """The remote device works until ``down``; no local device compiles an image stage (the
+    classifier of landmarks runs locally either way)."""
+
+    def compile(self, model, device, precision, settings=None):
+        if device != REMOTE and model.input(0).get_partial_shape().rank.get_length() == 4:
+            raise RuntimeError("out of memory")
+        return super().compile(model, device, precision, settings)
+
+
+def test_a_loss_with_no_local_fallback_is_an_error_not_silence():
+    """The dead remote would drop every frame without a word: the pipeline raises one line
+    naming the loss and the failed fallback instead."""
+    backend = NoLocalBackend()
+    with Pipeline(open_source(DEMO_CLIP), load_recognizer("hand"), REMOTE, "FP16", loop=True,
+                  backend=backend) as pipe:
+        _until(pipe, lambda _: pipe.device == REMOTE)
+        backend.down = True
+        deadline = time.monotonic() + 60
+        with pytest.raises(RpsError, match=r"lost remote:fake:1 .*UNAVAILABLE.* local "
+                                           r"fallback failed: .*out of memory"):
+            while time.monotonic() < deadline:
+                pipe.take(0.05)
+                pipe.check()
     assert pipe.threads_alive() == []

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import numpy as np
+import openvino as ov
 
 from rps.capture import DEMO_CLIP, open_source
 from rps.inference.backend import open_backend
@@ -81,12 +83,15 @@ def test_an_unreachable_or_malformed_address_is_one_line():
 
 
 def test_devices_lists_remote_servers_and_says_which_cannot_be_reached(served):
-    closed = f"127.0.0.1:{free_port()}"
-    r = rps("devices", "--remote", f"127.0.0.1:{served.port}", "--remote", closed, timeout=60)
+    closed, shouted = (f"127.0.0.1:{free_port()}" for _ in range(2))
+    r = rps("devices", "--remote", f"127.0.0.1:{served.port}", "--remote", closed,
+            "--remote", f"REMOTE:LOCALHOST:{shouted.split(':')[1]}", timeout=60)
     assert r.returncode == 0, r.stderr
     rows = {ln.split()[0]: ln for ln in r.stdout.splitlines() if ln.strip()}
     assert "CPU" in rows and "unreachable" not in rows[served.device]
     assert "unreachable: cannot reach" in rows[f"remote:{closed}"]
+    # named in any case: listed, and checked, as remote:localhost:PORT
+    assert "unreachable: cannot reach" in rows[f"remote:localhost:{shouted.split(':')[1]}"]
 
 
 def test_a_hung_server_is_left_at_the_call_deadline(own_server):
@@ -113,3 +118,33 @@ def test_a_hung_server_is_left_at_the_call_deadline(own_server):
             kinds += [e.kind for e in pipe.events()]
         pipe.check()  # no error raised: the loss was a fall-back
     assert kinds[:2] == ["lost", "ready"], kinds
+
+
+def test_a_call_deadline_grows_with_its_payload():
+    """0.5 s is the server's share; a 6 MB CNN frame gets its time on a 100 Mbit/s link too
+    (half a second more), so a slow link is not taken for a dead server."""
+    import pytest
+
+    pytest.importorskip("tritonclient")
+    from openvino import opset13 as ops
+
+    from rps.inference.remote_exec import TIMEOUT, RemoteCompiled, Traffic
+
+    x = ops.parameter([1, 1080, 1920, 3], np.uint8, name="image")
+    model = ov.Model([ops.relu(ops.convert(x, np.float32))], [x])
+    deadlines = []
+
+    class Client:
+        def infer(self, name, inputs, client_timeout):
+            deadlines.append(client_timeout)
+            raise RuntimeError("no server here")
+
+    request = RemoteCompiled(Client(), "cnn", model, Traffic()).create_infer_request()
+    for shape in ([1, 8, 8, 3], [1, 1080, 1920, 3]):
+        with contextlib.suppress(RuntimeError):
+            request.infer({0: np.zeros(shape, np.uint8)})
+    with contextlib.suppress(RuntimeError):
+        request.infer({0: np.zeros([1, 8, 8, 3], np.uint8)}, timeout=3.0)
+    assert deadlines[0] == pytest.approx(TIMEOUT, abs=0.001)
+    assert deadlines[1] == pytest.approx(TIMEOUT + 1080 * 1920 * 3 / 12.5e6)
+    assert deadlines[2] == 3.0

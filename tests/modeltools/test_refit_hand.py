@@ -15,6 +15,7 @@ import numpy as np
 import openvino as ov
 import pytest
 
+from rps.errors import RpsError
 from rps.inference.modelfiles import load_model_files
 from rps.inference.ov_backend import OpenVinoBackend
 from rps.modeltools.refit_hand import (
@@ -99,7 +100,6 @@ def test_stages_resolve_relative_absolute_or_fall_back_to_the_shipped(tmp_path):
 
 
 def test_bad_refit_input_is_a_clear_error(hands, tmp_path):
-    from rps.errors import RpsError
 
     with pytest.raises(RpsError, match="21, 3"):
         refit_hand(hands.landmarks[:, :, :2], hands.labels, None, tmp_path / "o")
@@ -197,6 +197,31 @@ def test_folds_are_consecutive_runs_of_each_class():
 
     y = np.array([1] * 10 + [2] * 3)
     assert folds(y, 5).tolist() == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 0, 1, 2]
+
+
+def test_few_sample_classes_never_leave_a_fold_without_training_data():
+    """Two frames per class: each fold still trains on every class; one frame of a class is
+    refused in one line (fold 0 used to hold out every such class, training on nothing)."""
+    from rps.modeltools.fitcheck import kfold_correct
+
+    with pytest.raises(RpsError, match="record at least 2 frames of each class"):
+        kfold_correct(np.array([1, 2, 2]), lambda train, test: np.zeros(len(test)))
+    y = np.array([1, 1, 2, 2, 3, 3])
+    trained: list[set] = []
+
+    def fit_predict(train, test):
+        trained.append(set(y[train].tolist()))
+        return y[test]
+
+    assert kfold_correct(y, fit_predict) == (6, 2)  # two folds: one frame of each held out
+    assert trained == [{1, 2, 3}] * 2
+
+
+def test_refit_of_one_frame_per_class_is_one_clear_error(hands, tmp_path):
+    i = [int(np.flatnonzero(hands.labels == c)[0]) for c in (1, 2)]
+    with pytest.raises(RpsError, match="record at least 2 frames of each class"):
+        refit_hand(hands.landmarks[i], hands.labels[i], None, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
 
 
 def _slipped(root: Path) -> Path:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 
@@ -14,7 +17,7 @@ import pytest
 from rps.errors import DeviceError
 from rps.inference.backend import open_backend
 from rps.recognizers import load_recognizer
-from tests.clitools import rps, says
+from tests.clitools import rps, rps_env, says
 
 
 def test_list_names_each_stage_and_its_tensors():
@@ -149,3 +152,66 @@ def test_rest_serves_v2_json_requests(served):
     with urllib.request.urlopen(req, timeout=30) as r:
         out = json.loads(r.read())["outputs"][0]
     assert out["name"] == "output_0" and out["shape"] == [1, 4] and len(out["data"]) == 4
+
+
+def test_rest_refuses_an_oversized_chunked_body(served):
+    """No Content-Length to trust: the bytes are counted as they arrive."""
+    conn = http.client.HTTPConnection("127.0.0.1", served.rest_port, timeout=30)
+    conn.putrequest("POST", f"/v2/models/{_palm_name()}/infer")
+    conn.putheader("Transfer-Encoding", "chunked")
+    conn.putheader("Content-Type", "application/json")
+    conn.endheaders()
+    chunk = b"x" * (1 << 20)
+    try:
+        for _ in range(20):
+            conn.send(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        conn.send(b"0\r\n\r\n")
+    except OSError:  # the server answered and closed before the whole body was sent
+        pass
+    reply = conn.getresponse()
+    assert reply.status == 413 and "limit" in json.loads(reply.read())["error"]
+    conn.close()
+
+
+def test_no_client_can_load_or_unload_models(served):
+    """KServe's model repository extension would let anyone unload every model."""
+    from tritonclient.utils import InferenceServerException
+
+    name = _palm_name()
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{served.rest_port}/v2/repository/models/{name}/unload", data=b"{}",
+        headers={"Content-Type": "application/json"}, method="POST")
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(req, timeout=30)
+    assert info.value.code == 403
+    _, client = _client(served)
+    for call in (client.unload_model, client.load_model):
+        with pytest.raises(InferenceServerException) as refused:
+            call(name, client_timeout=10)
+        assert "UNIMPLEMENTED" in str(refused.value.status()), refused.value
+    assert client.is_model_ready(name, client_timeout=10)
+    client.close()
+
+
+def test_a_rest_port_past_65535_is_one_line():
+    says(rps("serve", "--port", 65535, "--precision", "FP16", timeout=60), 2, "65535")
+
+
+def test_a_port_taken_after_the_check_is_one_line(tmp_path):
+    """Taken between check_listen and the bind: one line, not a traceback (and with
+    so_reuseport off, gRPC cannot share the port with another server)."""
+    from tests.servers import free_port, need_serve_extra
+
+    need_serve_extra()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code = ("import sys, rps.serve.main as m; m.check_listen = lambda h, p: None; "
+                "from rps.cli import main; sys.exit(main(sys.argv[1:]))")
+        r = subprocess.run([sys.executable, "-c", code, "serve", "--port", str(port),
+                            "--rest-port", str(free_port()), "--precision", "FP16"],
+                           capture_output=True, text=True, timeout=120, env=rps_env(),
+                           stdin=subprocess.DEVNULL)
+    assert f"cannot listen on 127.0.0.1:{port}" in r.stderr and r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr, r.stderr[-2000:]
