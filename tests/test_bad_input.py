@@ -251,8 +251,8 @@ def test_two_games_sharing_a_data_folder_both_keep_their_matches(tiny_model, tmp
     every synthetic frame reads as a confident throw, so a shown hand starts the rounds and
     --first-to 1 ends a match on the first round that is not a draw (Space starts more)."""
     cmd = [sys.executable, "-m", "rps", "play", "--source", "synthetic", "-r", "cnn", "--model",
-           str(tiny_model), "--first-to", "1", "--frames", "600", "--keys",
-           "340:space,560:space", "--mute"]
+           str(tiny_model), "--first-to", "1", "--frames", "1200", "--keys",
+           "200:space,700:space", "--mute"]  # rounds run on the clock: room for a loaded box
     env = rps_env(RPS_DATA_DIR=str(tmp_path))
     games = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               env=env) for _ in range(2)]
