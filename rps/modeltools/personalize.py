@@ -179,6 +179,24 @@ def save_anchors(files_root: Path, model: ov.Model, x: np.ndarray, y: np.ndarray
     return path
 
 
+def checked_fit(f: np.ndarray, labels: np.ndarray, y: np.ndarray, copies: int,
+                interleaved: bool, anchors: tuple[np.ndarray, np.ndarray] | None, prior: Head,
+                l2: float, model: str | Path | None) -> tuple[Head, fitcheck.FitCheck]:
+    """The head fitted on every recorded frame (rows of ``f``: the frames, then ``copies``
+    varied copies of each, laid out as ``fitcheck.rows`` says), once a k-fold check shows it
+    reads held-out frames at least as well as ``prior``; ``RefitRefused`` otherwise."""
+    def fit(idx: np.ndarray) -> Head:
+        rows = fitcheck.rows(idx, len(y), copies, interleaved)
+        fit_f, fit_y, weights = rehearsed(f[rows], labels[rows], anchors)
+        return fit_head(fit_f, fit_y, prior, l2=l2, weights=weights)
+
+    check = fitcheck.check(y, lambda train, test: fit(train).scores(f[test]).argmax(1),
+                           prior.scores(f[:len(y)]).argmax(1), fitcheck.name_of(model))
+    if not check.ok:
+        raise fitcheck.RefitRefused(check)
+    return fit(np.arange(len(y))), check
+
+
 def load_anchors(files: ModelFiles) -> tuple[np.ndarray, np.ndarray] | None:
     path = files.root / "anchors.npz"
     if not path.is_file():
@@ -265,16 +283,7 @@ def personalize(data: Path, model: Path | None, out: Path, *, l2: float = 1e-3,
     t_features = time.perf_counter() - t0
     anchors, labels = load_anchors(files), np.concatenate([y, np.repeat(y, copies)])
 
-    def fit(idx: np.ndarray) -> Head:
-        rows = fitcheck.rows(idx, len(y), copies, interleaved=True)
-        fit_f, fit_y, weights = rehearsed(f[rows], labels[rows], anchors)
-        return fit_head(fit_f, fit_y, prior, l2=l2, weights=weights)
-
-    check = fitcheck.check(y, lambda train, test: fit(train).scores(f[test]).argmax(1),
-                           prior.scores(f[:len(y)]).argmax(1), fitcheck.name_of(model))
-    if not check.ok:
-        raise fitcheck.RefitRefused(check)
-    head = fit(np.arange(len(y)))
+    head, check = checked_fit(f, labels, y, copies, True, anchors, prior, l2, model)
     fitted = float((head.scores(f[:len(y)]).argmax(1) == y).mean())
     counts = save_personal(out, files, base, head, y, fitted, core, kfold=check.figures)
     seconds = time.perf_counter() - t0

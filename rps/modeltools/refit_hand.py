@@ -30,11 +30,10 @@ from rps.modeltools.dataset import scan
 from rps.modeltools.hand_data import rotate3d
 from rps.modeltools.personalize import (
     Head,
+    checked_fit,
     features_model,
-    fit_head,
     load_anchors,
     read_head,
-    rehearsed,
     save_personal,
 )
 from rps.recognizers.hand.features import batch
@@ -190,16 +189,8 @@ def refit_hand(landmarks: np.ndarray, y: np.ndarray, model: str | Path | None, o
     t_fit = time.perf_counter()
     anchors = load_anchors(files)
 
-    def fit(idx: np.ndarray) -> Head:
-        rows = fitcheck.rows(idx, len(y), copies, interleaved=False)
-        fit_f, fit_y, weights = rehearsed(f[rows], np.tile(y, copies + 1)[rows], anchors)
-        return fit_head(fit_f, fit_y, prior, l2=l2, weights=weights)
-
-    check = fitcheck.check(y, lambda train, test: fit(train).scores(f[test]).argmax(1),
-                           prior.scores(f[:len(y)]).argmax(1), fitcheck.name_of(model))
-    if not check.ok:
-        raise fitcheck.RefitRefused(check)
-    head = fit(np.arange(len(y)))
+    head, check = checked_fit(f, np.tile(y, copies + 1), y, copies, False, anchors, prior, l2,
+                              model)
     t_fit = time.perf_counter() - t_fit
     fitted = float((head.scores(f[:len(y)]).argmax(1) == y).mean())
     stored = files.root / "anchors.npz"
