@@ -26,7 +26,8 @@ cp -r "$ROOT/tests/fixtures/rps-cgi" fixture
 "$RPS" bench --demo --frames 60 --quiet
 "$RPS" eval --data fixture
 "$RPS" eval --data fixture -r cnn --limit 2
-"$RPS" serve --list --precision FP16 | grep -q "^palm-fp16-"  # needs no extra
+listing="$("$RPS" serve --list --precision FP16)"  # needs no extra
+grep -q "^palm-fp16-" <<< "$listing"
 # Serving does: without it, one line and exit 2 (bounded, in case it ever did start).
 if timeout 60 "$RPS" serve --port 18599 2> serve.err; then
   echo "rps serve ran without the serve extra"; exit 1

@@ -133,3 +133,16 @@ def test_help_is_whole_sentences_and_every_option_says_what_it_does():
     for name, sub in build_parser()._subparsers._group_actions[0].choices.items():
         silent = [a.option_strings for a in sub._actions if not a.help]
         assert silent == [], name
+
+
+def test_output_into_a_closed_pipe_is_no_traceback():
+    """`rps serve --list | head -1`: the reader closed its end; rps stops quietly."""
+    read, write = os.pipe()
+    os.close(read)  # every write to the pipe now fails
+    try:
+        p = subprocess.run([sys.executable, "-m", "rps", "serve", "--list"], stdout=write,
+                           stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write)
+    assert p.returncode == 0 and "Traceback" not in p.stderr and "Error" not in p.stderr, \
+        p.stderr

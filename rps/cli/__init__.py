@@ -7,6 +7,7 @@ May import: anything in rps (it is the entry point); nothing imports it but ``__
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from pathlib import Path
@@ -208,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     except RpsError as exc:
         print(f"rps {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # `rps serve --list | head`: the reader had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error
+        return 0
     except OSError as exc:  # a user's file or folder, or the disk; others are bugs to see
         if exc.filename is None and exc.errno not in DISK_ERRNOS:
             raise
