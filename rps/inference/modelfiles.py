@@ -180,9 +180,11 @@ def _sha256(path: str, size: int, mtime_ns: int) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def _digest(path: Path) -> tuple[int, str]:
+def file_digest(path: Path) -> tuple[int, str]:
+    """Size and sha256 of a file, hashed once per process per version of it (however the
+    path is spelled: the folder's stamp check and the served name share one hash)."""
     st = path.stat()
-    return st.st_size, _sha256(str(path), st.st_size, st.st_mtime_ns)
+    return st.st_size, _sha256(str(path.resolve()), st.st_size, st.st_mtime_ns)
 
 
 def stamp_model(root: Path) -> dict:
@@ -190,7 +192,7 @@ def stamp_model(root: Path) -> dict:
     for ``check_ir``; every tool that writes a model folder calls this last."""
     meta_path = root / "metadata.json"
     meta = read_metadata(meta_path) if meta_path.is_file() else {}
-    meta["files"] = {f.relative_to(root).as_posix(): dict(zip(("size", "sha256"), _digest(f),
+    meta["files"] = {f.relative_to(root).as_posix(): dict(zip(("size", "sha256"), file_digest(f),
                                                               strict=True))
                      for f in _ir_files(root)}
     write_text(meta_path, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
@@ -211,7 +213,7 @@ def check_ir(xml: Path) -> None:
         if not isinstance(want, dict):
             continue
         try:
-            size, sha = _digest(path)
+            size, sha = file_digest(path)
         except OSError as exc:
             raise ModelError(f"cannot read {path}: {exc.strerror or exc}") from None
         if size != want.get("size") or sha != want.get("sha256"):

@@ -23,9 +23,10 @@ import openvino as ov
 import tritonclient.grpc as grpcclient
 from tritonclient.utils import InferenceServerException
 
+from rps.inference.served import V2_TYPES
+
 TIMEOUT = 0.5  # seconds a frame's stage may take on the server, network included
 LINK_BYTES_PER_S = 12.5e6  # 100 Mbit/s: the slowest link a call's deadline allows for
-V2_TYPES = {"u8": "UINT8", "f32": "FP32", "f16": "FP16", "i32": "INT32", "i64": "INT64"}
 
 
 @dataclass

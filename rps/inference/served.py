@@ -1,5 +1,5 @@
-"""Names shared by `rps serve` and the remote backend: which served model is which IR, and
-how a ``remote:HOST:PORT`` device reads.
+"""Names shared by `rps serve` and the remote backend: which served model is which IR, how
+a ``remote:HOST:PORT`` device reads, and the v2 name of each OpenVINO element type.
 
 A served model is named after its IR's folder, precision and content,
 ``palm-fp16-1a2b3c4d``: the client asks for exactly the IR it would have compiled itself
@@ -10,7 +10,6 @@ because KServe's Python server does not route v2 model versions.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +17,12 @@ from pathlib import Path
 import openvino as ov
 
 from rps.errors import DeviceError
+from rps.inference.modelfiles import file_digest
 
 REMOTE = "remote:"
 RT_KEY = ["rps", "served_name"]  # rt_info of a read IR: the name it is served under
 DEFAULT_PORT = 8500
+V2_TYPES = {"u8": "UINT8", "f32": "FP32", "f16": "FP16", "i32": "INT32", "i64": "INT64"}
 
 
 @dataclass(frozen=True)
@@ -55,20 +56,12 @@ def parse_remote(device: str) -> Address:
     return Address(host, int(port))
 
 
-@functools.lru_cache(maxsize=64)
-def _digest(xml: Path, stamp: tuple[int, int, int, int]) -> str:
-    h = hashlib.sha256()
-    for path in (xml, xml.with_suffix(".bin")):
-        h.update(path.read_bytes())
-    return h.hexdigest()[:8]
-
-
 def served_name(xml: Path) -> str:
-    """``<folder>-<precision>-<first 8 hex of the IR's sha256>``."""
+    """``<folder>-<precision>-<first 8 hex of a sha256 over the IR files' sha256>`` (the
+    files' own digests, already taken when their folder's stamp was checked)."""
     xml = Path(xml).resolve()
-    binary = xml.with_suffix(".bin")
-    st, sb = xml.stat(), binary.stat()
-    digest = _digest(xml, (st.st_size, st.st_mtime_ns, sb.st_size, sb.st_mtime_ns))
+    digest = hashlib.sha256("".join(file_digest(f)[1] for f in (
+        xml, xml.with_suffix(".bin"))).encode()).hexdigest()[:8]
     precision = xml.parent.name.lower()
     folder = xml.parent.parent.name if precision in ("fp32", "fp16", "int8") else \
         xml.parent.name

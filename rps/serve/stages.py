@@ -12,7 +12,7 @@ from pathlib import Path
 import openvino as ov
 
 from rps.inference.backend import Backend
-from rps.inference.served import served_name
+from rps.inference.served import V2_TYPES, served_name
 from rps.recognizers.cnn import load_cnn, prepare_model
 from rps.recognizers.hand.recognizer import load_hand, prepare_classifier, prepare_stages
 
@@ -49,7 +49,6 @@ class Stage:
         return [_tensor(p) for p in self.model.outputs]
 
 
-V2_TYPES = {"u8": "UINT8", "f32": "FP32", "f16": "FP16", "i32": "INT32", "i64": "INT64"}
 
 
 def _tensor(port: ov.Output) -> Tensor:
