@@ -19,11 +19,17 @@ HINTS = ("LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT")
 
 
 def make_core(cache_dir: Path | None) -> ov.Core:
-    """A Core with the model cache on, so a second compile of the same model is fast."""
+    """A Core with the model cache on, so a second compile of the same model is fast.
+
+    The cache is read, not memory-mapped: with a cold cache, two rps processes compiling
+    the same model at once (a game and a bench, CI's parallel runs) had one rewrite a
+    cache file the other had mapped, and that one died of SIGBUS (2 of 36 processes in 6
+    rounds of 6; none of 72 once the cache is read). Our IRs are a few MB, so the copy
+    costs little."""
     core = ov.Core()
     cache_dir = usable_cache_dir(cache_dir)
     if cache_dir is not None:
-        core.set_property({"CACHE_DIR": str(cache_dir)})
+        core.set_property({"CACHE_DIR": str(cache_dir), "ENABLE_MMAP": False})
     return core
 
 
