@@ -4,7 +4,9 @@ game's own code (`rps eval`'s reader: engine, recognizer, tracking), stills and 
 
 Sources, none of them fitted to: rps-real-dev (measured only), the held-out sessions of
 real-more (``dataset.held_out_session``) and held-out rps-cv-real hands composited onto
-generated rooms. Empty scenes: rps-real-dev's empty wall and generated rooms. Close-up and
+generated rooms. `none` is printed as two numbers: empty scenes (rps-real-dev's empty wall
+and generated rooms) and non-throw hands (real-more's none: 1, 3 or 4 fingers, an idle
+hand), whose targets differ (98% and 90%). Close-up and
 far frames are cut from where the clean frame's hand is (frames with no hand found there are
 skipped and counted). The last line is ``worst_condition X.XXXX``: the lowest rock / paper /
 scissors accuracy of any condition, stills.
@@ -29,13 +31,14 @@ from rps.modeltools.dataset import held_out_real, held_out_session, scan
 from rps.modeltools.degrade import dim, grey, jpeg, low_contrast, motion_blur
 from rps.modeltools.eval_folder import natural, read_streams
 from rps.recognizers import load_recognizer
-from rps.types import CLASSES
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 MORE = ("subhih-webcam", "epsrc-fingers", "far-emrecandir9", "sign-digits")
 CONDITIONS = ("clean", "grey", "dim", "low_contrast", "close_up", "far", "motion_blur", "jpeg")
 THROWS = ("rock", "paper", "scissors")
+NONE = ("empty", "non-throw")  # no hand in view; a hand that shows no throw
+EMPTY = ("rps-real-dev", "rps-cv-real-composites")  # their none frames show no hand
 OUT_WH = (640, 480)  # close-up and far frames, a webcam's size
 
 
@@ -118,7 +121,7 @@ def sources(per_class: int, seed: int = 0) -> dict[str, list[tuple[str, str, np.
 
     def add(name: str, samples: list) -> None:
         rows = []
-        for c in CLASSES:
+        for c in ("none", *THROWS):
             for s in spread(natural([s for s in samples if s.label == c]), per_class):
                 rows.append((c, str(s.path), cv2.imread(str(s.path))))
         out[name] = rows
@@ -165,7 +168,7 @@ def main() -> None:
         for mode in ("stills", "stream"):
             reader = load_recognizer("hand", args.model, track=mode == "stream", realtime=False)
             precision = args.precision or reader.default_precision
-            truth, got, skipped = [], [], 0
+            truth, got, kinds, skipped = [], [], [], 0
             for name, rows in src.items():
                 streams: dict[str, list] = {}
                 for (c, key, img), lm in zip(rows, lms[name], strict=True):
@@ -174,14 +177,15 @@ def main() -> None:
                     if v is None:
                         skipped += 1
                         continue
-                    streams.setdefault(c, []).append((c, v))
+                    streams.setdefault(kind(name, c, key), []).append((c, v))
                 t, g, _ = read_streams(reader, list(streams.values()), mode == "stream",
                                        "CPU", precision, core)
                 truth += t
                 got += g
-            report[f"{condition}/{mode}"] = row = per_class(truth, got, skipped)
+                kinds += [k for k, s in streams.items() for _ in s]  # read in this order
+            report[f"{condition}/{mode}"] = row = per_class(truth, got, kinds, skipped)
             print(f"{condition:<13} {mode:<7} " + "  ".join(
-                f"{c} {row[c]:.1%}" for c in CLASSES if c in row) +
+                f"{c} {row[c]:.1%}" for c in (*THROWS, *NONE) if c in row) +
                 f"  (n={len(truth)}, skipped {skipped})", flush=True)
     worst = min(min(report[f"{c}/stills"][t] for t in THROWS if t in report[f"{c}/stills"])
                 for c in args.conditions)
@@ -199,9 +203,20 @@ def variant_empty(condition: str, img: np.ndarray, key: str) -> np.ndarray:
     return cv2.resize(img, OUT_WH, interpolation=cv2.INTER_LINEAR)
 
 
-def per_class(truth: list[int], got: list[int], skipped: int) -> dict:
-    t, g = np.array(truth), np.array(got)
-    row = {c: float((g[t == i] == i).mean()) for i, c in enumerate(CLASSES) if (t == i).any()}
+def kind(source: str, label: str, key: str) -> str:
+    """The row a frame counts in: its throw, or which none it is (EPSRC's "0" is its
+    empty wall)."""
+    if label != "none":
+        return label
+    empty = source in EMPTY or Path(key.split("|")[0]).name.startswith(("Set1_0_", "Set2_0_"))
+    return "empty" if empty else "non-throw"
+
+
+def per_class(truth: list[int], got: list[int], kinds: list[str], skipped: int) -> dict:
+    """Accuracy per throw and per kind of none (``kinds``: each frame's `kind`)."""
+    t, g, k = np.array(truth), np.array(got), np.array(kinds)
+    row = {c: float((g[k == c] == t[k == c]).mean()) for c in (*THROWS, *NONE)
+           if (k == c).any()}
     row.update(n=int(t.size), skipped=skipped)
     return row
 
