@@ -86,10 +86,10 @@ def test_tracking_reuses_the_roi_and_falls_back_to_detection(stages):
     for _ in range(3):
         assert s(scene) and not s.tracker.palm_ran  # then the landmarks carry the ROI
     assert s(empty) == []  # the hand left: presence gates it out...
-    assert s.tracker.tracked == []
+    assert s.tracker.tracked == [] and s.tracker.palm_ran  # ...and palms were looked for
     s(empty)
-    assert s.tracker.palm_ran  # ...and the next frame looks for palms again
-    assert s(scene) and s.tracker.palm_ran
+    assert not s.tracker.palm_ran  # the same empty view: not again on the next frame...
+    assert s(scene) and s.tracker.palm_ran  # ...but as soon as a hand comes in
 
 
 def test_an_empty_scene_reads_none_with_no_hands():

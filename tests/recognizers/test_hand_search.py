@@ -106,6 +106,26 @@ def test_in_real_time_a_quiet_view_is_searched_every_few_frames():
     assert looked == n // tracker_mod.QUIET_EVERY
 
 
+@pytest.mark.parametrize("realtime", [True, False])
+def test_an_unchanged_empty_view_is_palm_detected_every_few_frames_in_real_time(realtime):
+    fake = FakeModels(0.0)
+    t = HandTracker(fake.detect, fake.read, track=True, realtime=realtime)
+    wall = np.full((480, 640, 3), 100, np.uint8)
+    n = 4 * tracker_mod.QUIET_EVERY
+    detected = []
+    for _ in range(n):
+        t(wall)
+        detected.append(t.palm_ran)
+    assert sum(detected) == (n // tracker_mod.QUIET_EVERY if realtime else n)
+    t(wall)  # due again
+    t(wall)
+    assert t.palm_ran is not realtime  # just detected: in real time not due for a while
+    far_hand = wall.copy()
+    far_hand[205:235, 605:635] = 120  # a far, dim hand comes in: 30 x 30 px, 20 levels up
+    t(far_hand)
+    assert t.palm_ran  # looked for at once
+
+
 def test_a_hand_just_lost_is_searched_everywhere_then_where_it_was():
     fake = FakeModels(1.0, at=(100, 100))
     t = HandTracker(fake.detect, fake.read, track=True, realtime=False)
@@ -120,6 +140,22 @@ def test_a_hand_just_lost_is_searched_everywhere_then_where_it_was():
     assert t.searched <= PER_FRAME + 1 and [Roi(100, 100, 120, 0.0)] in fake.reads[-2:]
 
 
+def test_in_real_time_where_a_hand_was_lost_is_read_every_other_frame_for_a_while():
+    fake = FakeModels(0.0)
+    t = HandTracker(fake.detect, fake.read, track=True)
+    t(IMAGE)  # the view is known (and its full search done)
+    t._last, t._since_hand = [Roi(100, 100, 80, 0.0)], 0  # a hand was seen on the last frame
+    where = Roi(100, 100, 120, 0.0)
+    read_there = []
+    for _ in range(2 * tracker_mod.LINGER):
+        fake.reads.clear()
+        t(IMAGE)
+        read_there.append(any(where in rois for rois in fake.reads))
+    every = tracker_mod.LINGER_EVERY
+    assert read_there == [i < tracker_mod.LINGER and i % every == 0
+                          for i in range(2 * tracker_mod.LINGER)]
+
+
 def test_a_tracked_hand_that_moved_is_detected_again_in_the_same_frame():
     palm = Palm(0.9, np.array([280, 200, 360, 280.0]), np.array(
         [[320, 280], [0, 0], [320, 200], [0, 0], [0, 0], [0, 0], [0, 0.0]]))
@@ -130,6 +166,26 @@ def test_a_tracked_hand_that_moved_is_detected_again_in_the_same_frame():
     fake.at = (500, 380)  # the hand jumped: its landmarks leave the tracked ROI
     t(IMAGE)
     assert t.palm_ran  # detection ran in this same frame
+
+
+def test_a_new_view_is_read_as_a_still_and_its_tracked_square_only_if_that_finds_nothing():
+    palm = Palm(0.9, np.array([280, 200, 360, 280.0]), np.array(
+        [[320, 280], [0, 0], [320, 200], [0, 0], [0, 0], [0, 0], [0, 0.0]]))
+    fake = FakeModels(1.0, at=(320, 240), palms=[palm])
+    t = HandTracker(fake.detect, fake.read, track=True, realtime=False)
+    assert t(IMAGE) and t(IMAGE) and not t.palm_ran  # tracked, no detection
+    tracked = t.tracked[0]
+    other = IMAGE.copy()
+    other[:240] = 200  # a cut: the view changed
+    fake.reads.clear()
+    assert t(other) and t.palm_ran  # detected as a still would be ...
+    assert tracked not in fake.reads[0]  # ... before the tracked square is read
+    fake.palms, fake.presence = [], 0.7  # next cut: nothing detected, and 0.7 is no find
+    fake.reads.clear()
+    tracked = t.tracked[0]
+    hands = t(IMAGE)
+    assert t.searched > 0 and fake.reads[-1] == [tracked]  # the still found none: tracked
+    assert len(hands) == 1 and hands[0].roi == tracked
 
 
 def test_a_hand_only_the_search_found_does_not_keep_a_real_hand_out():

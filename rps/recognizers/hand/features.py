@@ -33,15 +33,16 @@ def canonical(landmarks: np.ndarray) -> np.ndarray:
     return out
 
 
+# Each joint as (previous point, joint, next point): the wrist, then each finger's chain.
+JOINTS = np.array([(a, b, c) for f in FINGERS for a, b, c in
+                   zip((0, *f), f, f[1:], strict=False)]).T
+
+
 def joint_cosines(p: np.ndarray) -> np.ndarray:
-    """Cosine of the bend at each finger's three joints (15 values), from 3-D landmarks."""
-    out = []
-    for f in FINGERS:
-        chain = (0, *f)
-        for a, b, c in zip(chain, chain[1:], chain[2:], strict=False):
-            u, v = p[a] - p[b], p[c] - p[b]
-            out.append(float(u @ v / (np.linalg.norm(u) * np.linalg.norm(v) + 1e-9)))
-    return np.array(out)
+    """Cosine of the bend at each finger's three joints (15 values), from 3-D landmarks
+    (all at once: this runs on every frame with a hand)."""
+    u, v = p[JOINTS[0]] - p[JOINTS[1]], p[JOINTS[2]] - p[JOINTS[1]]
+    return (u * v).sum(1) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1) + 1e-9)
 
 
 def features(landmarks: np.ndarray) -> np.ndarray:

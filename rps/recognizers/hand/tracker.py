@@ -2,7 +2,9 @@
 
 The next frame's ROI comes from this frame's landmarks, and palm detection runs only while
 fewer hands are tracked than asked for, or when a tracked hand is lost (then in the same
-frame, so tracking never loses a hand that detection alone would find).
+frame, so tracking never loses a hand that detection alone would find). A new view (the
+frame's thumbnail changed by more than ``CHANGE``: a cut, a jump) is read as a still would
+be, and the tracked ROIs only if that finds no hand.
 
 When the palm detector finds nothing (a fist filling the frame, a dim grey camera, a far
 hand), the landmark model itself is asked: its hand flag is a strong hand / no-hand test.
@@ -19,9 +21,12 @@ A still image tries every candidate. So does a stream on a frame whose view chan
 real time at most once in ``COOLDOWN`` frames) and, read offline (``realtime=False``,
 `rps eval --stream`), on the ``FULL`` frames after it last saw a hand: a hand that moved
 fast or just came in is found as a still would find it.
-Otherwise a stream tries where the hand was (for ``LINGER`` frames), then one tile or
-``per_frame`` squares in rotation (in real time on one frame in ``QUIET_EVERY``), so a
+Otherwise a stream tries where the hand was (for ``LINGER`` frames; in real time on every
+other frame, which halves what a lost hand costs on top of palm detection), then one tile
+or ``per_frame`` squares in rotation (in real time on one frame in ``QUIET_EVERY``), so a
 quiet room costs little.
+
+Heavy JPEG is smoothed before anything reads it (``deblock``).
 
 Kept free of OpenVINO: it is given the detector and the landmark reader as callables, so
 the loop is tested on its own and the recognizer decides how the models run.
@@ -35,6 +40,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from rps.recognizers.hand.deblock import Deblock
 from rps.recognizers.hand.palm import MIN_SCORE, Palm, iou, tiles
 from rps.recognizers.hand.roi import Roi, roi_from_landmarks, roi_from_palm, search_rois
 
@@ -48,6 +54,9 @@ FULL = 2  # frames after the last hand during which a stream searches everywhere
 CHANGE = 0.04  # mean change of a grey thumbnail from the last frame that counts as a new view
 COOLDOWN = 60  # frames between full searches of new views in real time (a busy room: 2 s)
 QUIET_EVERY = 6  # in real time a quiet view is searched on one frame in this many
+STILL = 0.02  # the largest change of a thumbnail cell that leaves an empty view as it was
+LINGER_EVERY = 2  # in real time where a hand was lost is read on one frame in this many
+DEBLOCK_EVERY = 30  # in real time a camera's JPEG blockiness is judged once a second
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +126,8 @@ class HandTracker:
         self.per_frame = per_frame
         self.cooldown = COOLDOWN if realtime else 0  # frames between full searches of new views
         self.quiet_every = QUIET_EVERY if realtime else 1
+        self.linger_every = LINGER_EVERY if realtime else 1
+        self.deblock = Deblock(DEBLOCK_EVERY if track and realtime else 1)
         self.full = 0 if realtime else FULL  # frames after a loss searched everywhere
         self._quiet = 0
         self._since_full = COOLDOWN
@@ -129,20 +140,33 @@ class HandTracker:
         self._thumb: np.ndarray | None = None  # the last frame, tiny, to tell a new view
         self._provisional = False  # a tracked hand was found by the search alone
         self._checks = 0  # frames, for rechecking a provisional hand every few
+        self._fresh = False  # this frame is a new view
+        self._empty_view: np.ndarray | None = None  # thumbnail palm detection found no hand in
+        self._idle = 0  # frames in a row palm detection was left out on an unchanged view
 
     def reset(self) -> None:
         self.tracked, self._last, self._since_hand = [], [], LINGER
         self._provisional = False
 
     def __call__(self, image: np.ndarray) -> list[Reading]:
+        image = self.deblock(image)  # heavy JPEG smoothed (``deblock``); others as they are
         rois = list(self.tracked) if self.track else []
+        trusted = [] if self._provisional else list(rois)  # ROIs of hands a palm vouched for
+        # A new view (a cut, a jump) is read as a still would be, and the tracked squares
+        # only if that finds no hand: last frame's square can fit a hand in the new view
+        # badly enough to read another pose, yet well enough to keep its flag.
+        self._fresh = self.track and self._changed(image)
+        held, rois = (rois, []) if self._fresh else ([], rois)
         # A hand only the search found (no sure palm yet) may be a face or a fold of cloth:
         # palm detection keeps running (in real time every few frames), so a real hand
         # that comes in is read, and the better hand flag wins.
         self._checks += 1
         recheck = bool(rois) and self._provisional and self._checks % self.quiet_every == 0
-        self.palm_ran, self.searched = len(rois) < self.max_hands or recheck, 0
-        trusted = [] if self._provisional else list(rois)  # ROIs of hands a palm vouched for
+        # In real time an empty view that has not changed since palm detection last found
+        # nothing in it is detected again only on one frame in ``QUIET_EVERY``.
+        idle = not rois and self._same_empty_view()
+        self._idle = self._idle + 1 if idle else 0
+        self.palm_ran, self.searched = (len(rois) < self.max_hands or recheck) and not idle, 0
         weak: list[Roi] = []
         if self.palm_ran:
             rois, weak = self._palms(image, rois, trusted)
@@ -150,7 +174,7 @@ class HandTracker:
         hands, moved = [], []
         for h in read:
             (moved if _moved(h) else hands).append(h)
-        if len(hands) < self.max_hands and not self.palm_ran:  # a tracked hand lost or moved
+        if len(hands) < self.max_hands and not self.palm_ran and not idle:  # lost or moved
             self.palm_ran = True
             found, weak = self._palms(image, [], trusted)
             found = _new(hands, found)
@@ -163,6 +187,8 @@ class HandTracker:
                       for a, b in zip(moved, again, strict=True)]
         if len(hands) < self.max_hands and self.search:
             hands += self._search(image, hands, weak)
+        held = _new(hands, held) if len(hands) < self.max_hands else []
+        hands += self._keep(self.read(image, held), self.presence) if held else []
         hands.sort(key=lambda r: -r.presence)
         hands = hands[:self.max_hands]
         self._provisional = not all(_among(h, trusted) for h in hands)
@@ -171,7 +197,18 @@ class HandTracker:
             self._last, self._since_hand = [h.roi for h in hands], 0
         else:
             self._since_hand += 1
+        if hands or self.palm_ran:  # the view palm detection last found nothing in
+            self._empty_view = None if hands else self._thumb
         return hands
+
+    def _same_empty_view(self) -> bool:
+        """In real time: palm detection found nothing a few frames ago, and since then no
+        cell of the thumbnail changed by ``STILL`` (a hand that comes in, even a far one,
+        changes a few cells far more), so it would find nothing again."""
+        if not self.cooldown or self._empty_view is None or self._thumb is None or \
+                self._idle >= self.quiet_every - 1:
+            return False
+        return float(np.abs(self._thumb - self._empty_view).max()) < STILL
 
     def _palms(self, image: np.ndarray, tracked: list[Roi], trusted: list[Roi]
                ) -> tuple[list[Roi], list[Roi]]:
@@ -194,11 +231,12 @@ class HandTracker:
         h, w = image.shape[:2]
         grid, zoomed = search_rois(w, h), tiles(w, h)
         self._since_full += 1
-        fresh = self._changed(image) and self._since_full > self.cooldown
+        fresh = self._fresh and self._since_full > self.cooldown
         around = [Roi(r.cx, r.cy, r.size * 1.5, 0.0) for r in self._last] if self.track \
             else []  # where the hands were, enlarged
         if self.track and self._since_hand >= self.full and not fresh:  # quiet: a few
-            last = around if self._since_hand < LINGER else []
+            last = around if self._since_hand < LINGER and \
+                self._since_hand % self.linger_every == 0 else []
             self._quiet += 1
             on = self._quiet % self.quiet_every == 0  # in real time, every few frames only
             self._turn += on  # odd turns: one tile for the palm detector; even: a few squares
@@ -223,8 +261,8 @@ class HandTracker:
     def _changed(self, image: np.ndarray) -> bool:
         """The view changed since the last frame (a 32 x 24 grey thumbnail moved by more than
         ``CHANGE`` of full brightness on average): someone moved, or a new scene."""
-        thumb = cv2.resize(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), (32, 24),
-                           interpolation=cv2.INTER_AREA).astype(np.float32) / 255
+        thumb = cv2.cvtColor(cv2.resize(image[::4, ::4], (32, 24), interpolation=cv2.INTER_AREA),
+                             cv2.COLOR_BGR2GRAY).astype(np.float32) / 255
         last, self._thumb = self._thumb, thumb
         return last is None or float(np.abs(thumb - last).mean()) > CHANGE
 
