@@ -19,7 +19,11 @@ SIGMA = 0.8  # the smoothing, a Gaussian's sigma in pixels
 
 def blockiness(image: np.ndarray) -> float:
     """The mean step in green across block edges over the mean step elsewhere, across and
-    down (every other row or column: the blocks are the same along them)."""
+    down (every other row or column: the blocks are the same along them). The edges are
+    JPEG's grid as decoded (a camera's frames are on it): a frame cropped off the grid is
+    judged clean. Taking the strongest of the 8 offsets instead judged every frame of
+    rps-real-dev blocky (a video's 16 px grid, cropped 1 px off) and moved its reading
+    within noise (stills 99.7 -> 99.5%, streams 99.2 -> 99.6%)."""
     g = image[::2, :, 1].astype(np.int16) if image.ndim == 3 else image[::2].astype(np.int16)
     across = np.abs(np.diff(g, axis=1)).mean(0)
     g = image[:, ::2, 1].astype(np.int16) if image.ndim == 3 else image[:, ::2].astype(np.int16)
