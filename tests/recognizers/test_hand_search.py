@@ -188,6 +188,22 @@ def test_a_new_view_is_read_as_a_still_and_its_tracked_square_only_if_that_finds
     assert len(hands) == 1 and hands[0].roi == tracked
 
 
+def _palm_at(cx: float, cy: float) -> Palm:
+    return Palm(0.9, np.array([cx - 40, cy - 40, cx + 40, cy + 40.0]), np.array(
+        [[cx, cy + 40], [0, 0], [cx, cy - 40], [0, 0], [0, 0], [0, 0], [0, 0.0]]))
+
+
+def test_a_hand_that_jumped_in_a_new_view_is_one_hand_not_two():
+    fake = FakeModels(1.0, at=(320, 240), palms=[_palm_at(320, 240)])
+    t = HandTracker(fake.detect, fake.read, max_hands=2, track=True, search=False,
+                    realtime=False)
+    assert len(t(IMAGE)) == 1
+    other = IMAGE.copy()
+    other[:240] = 200  # a new view, the hand 130 px to the right: the old square still
+    fake.at, fake.palms = (450, 240), [_palm_at(450, 240)]  # holds part of it
+    assert len(t(other)) == 1
+
+
 def test_a_hand_only_the_search_found_does_not_keep_a_real_hand_out():
     """A face the landmark model takes for a hand is tracked, but palm detection keeps
     running; the real hand it finds wins on the hand flag, and once a palm vouches for the

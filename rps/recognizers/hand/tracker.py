@@ -145,8 +145,12 @@ class HandTracker:
         self._idle = 0  # frames in a row palm detection was left out on an unchanged view
 
     def reset(self) -> None:
+        """Forget the view: a new source starts from scratch."""
         self.tracked, self._last, self._since_hand = [], [], LINGER
         self._provisional = False
+        self._thumb = self._empty_view = None
+        self._idle = 0
+        self.deblock = Deblock(self.deblock.every)
 
     def __call__(self, image: np.ndarray) -> list[Reading]:
         image = self.deblock(image)  # heavy JPEG smoothed (``deblock``); others as they are
@@ -163,7 +167,8 @@ class HandTracker:
         self._checks += 1
         recheck = bool(rois) and self._provisional and self._checks % self.quiet_every == 0
         # In real time an empty view that has not changed since palm detection last found
-        # nothing in it is detected again only on one frame in ``QUIET_EVERY``.
+        # nothing in it is detected again only on one frame in ``QUIET_EVERY``: on the same
+        # pixels it would find nothing again (a hand just lost is still read where it was).
         idle = not rois and self._same_empty_view()
         self._idle = self._idle + 1 if idle else 0
         self.palm_ran, self.searched = (len(rois) < self.max_hands or recheck) and not idle, 0
@@ -188,7 +193,8 @@ class HandTracker:
         if len(hands) < self.max_hands and self.search:
             hands += self._search(image, hands, weak)
         held = _new(hands, held) if len(hands) < self.max_hands else []
-        hands += self._keep(self.read(image, held), self.presence) if held else []
+        if held:  # a square can still hold a hand that moved out of it: read it once only
+            hands += _new_hands(hands, self._keep(self.read(image, held), self.presence))
         hands.sort(key=lambda r: -r.presence)
         hands = hands[:self.max_hands]
         self._provisional = not all(_among(h, trusted) for h in hands)
