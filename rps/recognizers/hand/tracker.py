@@ -4,7 +4,9 @@ The next frame's ROI comes from this frame's landmarks, and palm detection runs 
 fewer hands are tracked than asked for, or when a tracked hand is lost (then in the same
 frame, so tracking never loses a hand that detection alone would find). A new view (the
 frame's thumbnail changed by more than ``CHANGE``: a cut, a jump) is read as a still would
-be, and the tracked ROIs only if that finds no hand.
+be, and the tracked ROIs only if that finds no hand. In real time an empty view unchanged
+since palm detection last found nothing in it (no thumbnail cell moved by ``STILL``) is
+detected again on one frame in ``QUIET_EVERY``.
 
 When the palm detector finds nothing (a fist filling the frame, a dim grey camera, a far
 hand), the landmark model itself is asked: its hand flag is a strong hand / no-hand test.
