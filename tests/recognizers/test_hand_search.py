@@ -204,6 +204,18 @@ def test_a_hand_that_jumped_in_a_new_view_is_one_hand_not_two():
     assert len(t(other)) == 1
 
 
+def test_in_real_time_a_new_view_with_a_tracked_hand_gets_a_bounded_search():
+    fake = FakeModels(1.0, at=(320, 240), palms=[_palm_at(320, 240)])
+    t = HandTracker(fake.detect, fake.read, track=True)  # real time
+    for _ in range(tracker_mod.COOLDOWN + 2):  # long past the first view's full search
+        assert t(IMAGE)
+    fake.palms, fake.presence = [], 0.7  # a new view where only the tracked square holds it
+    other = IMAGE.copy()
+    other[:240] = 200
+    tracked = t.tracked[0]
+    assert t(other) and t.searched <= PER_FRAME + 1 and fake.reads[-1] == [tracked]
+
+
 def test_a_hand_only_the_search_found_does_not_keep_a_real_hand_out():
     """A face the landmark model takes for a hand is tracked, but palm detection keeps
     running; the real hand it finds wins on the hand flag, and once a palm vouches for the

@@ -239,7 +239,10 @@ class HandTracker:
         h, w = image.shape[:2]
         grid, zoomed = search_rois(w, h), tiles(w, h)
         self._since_full += 1
-        fresh = self._fresh and self._since_full > self.cooldown
+        # In real time a new view with a hand still tracked gets the bounded search: its
+        # tracked square comes next, and a full search would stall the frame.
+        fresh = self._fresh and self._since_full > self.cooldown and not (
+            self.cooldown and self.tracked)
         around = [Roi(r.cx, r.cy, r.size * 1.5, 0.0) for r in self._last] if self.track \
             else []  # where the hands were, enlarged
         if self.track and self._since_hand >= self.full and not fresh:  # quiet: a few
