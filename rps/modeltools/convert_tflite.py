@@ -24,7 +24,7 @@ from rps.inference.modelfiles import stamp_model
 from rps.modeltools.dataset import scan
 from rps.recognizers import load_recognizer
 from rps.recognizers.hand import palm, roi
-from rps.recognizers.hand.recognizer import LANDMARK_SIZE, MARGIN
+from rps.recognizers.hand.stages import LANDMARK_SIZE, MARGIN
 from rps.userdata.files import merge_into, staged, write_text
 
 CREDIT = "MediaPipe Hands palm detection and hand landmark models, Google, Apache-2.0"

@@ -25,16 +25,14 @@ from rps.inference.modelfiles import SHIPPED_MODELS, ModelFiles, load_model_file
 from rps.inference.ov_backend import as_backend
 from rps.inference.preprocess import embed_unit_scaling
 from rps.inference.served import is_remote
-from rps.recognizers.hand import features, palm, roi
-from rps.recognizers.hand.tracker import HandTracker, Reading
-from rps.recognizers.timing import StageClock
+from rps.recognizers.hand import features, palm
+from rps.recognizers.hand.second import SecondOpinion, compile_second, second_files
+from rps.recognizers.hand.stages import LANDMARK_SIZE, HandStages
+from rps.recognizers.hand.tracker import Reading
 from rps.types import Frame, Hand, Prediction, RingSettings
 
 DEFAULT_HAND_MODEL = SHIPPED_MODELS / "rps-hand"
 DEFAULT_STAGES = SHIPPED_MODELS / "mediapipe-hands"
-LANDMARK_SIZE = 224
-WEAK_PALM = 0.1  # palms under palm.MIN_SCORE but above this are kept for the landmarks to confirm
-MARGIN = 0.25  # letterbox margin around the frame for palm detection, of its long side
 
 
 @dataclass(frozen=True)
@@ -48,6 +46,7 @@ class HandModel:
     max_hands: int = 1
     track: bool = True  # False: every frame is a still image (rps eval)
     realtime: bool = True  # False: a stream's search is never spread over frames (rps eval)
+    second: ModelFiles | None = None  # the CNN vouching for doubted hands (``second``)
     kind: ClassVar[str] = "hand"
     stage_names: ClassVar[tuple[str, ...]] = ("palm", "landmarks", "classifier")
     teachable: ClassVar[bool] = True  # the classifier's last layer, on the recorded hands
@@ -95,9 +94,14 @@ class HandModel:
         cls_precision = precision if precision in self.files.variants else "FP32"
         cls_ir = prepare_classifier(backend, self.files, cls_precision)
         # Remote devices: the classifier (microseconds) stays here, cheaper than a round trip
-        classifier, cls_ms = compile_timed(backend, cls_ir, "CPU" if is_remote(device) else
-                                           device, cls_precision, RingSettings(settings.hint))
-        return HandRecognizer(self, device, precision, stages, classifier, ms + cls_ms)
+        here = "CPU" if is_remote(device) else device
+        classifier, cls_ms = compile_timed(backend, cls_ir, here, cls_precision,
+                                           RingSettings(settings.hint))
+        # A remote device takes the image models off this machine: no second opinion there
+        second, cnn_ms = compile_second(backend, self.second, device, precision, settings) \
+            if self.second and not is_remote(device) else (None, 0.0)
+        return HandRecognizer(self, device, precision, stages, classifier, second,
+                              ms + cls_ms + cnn_ms)
 
     def stages(self, backend: Backend | ov.Core | None = None, device: str = "CPU",
                precision: str = "FP32") -> HandStages:
@@ -176,72 +180,7 @@ def load_hand(path: str | Path | None = None, max_hands: int = 1, track: bool = 
         base = DEFAULT_STAGES
     return HandModel(files, load_model_files(base / "palm", need_labels=False),
                      load_model_files(base / "landmarks", need_labels=False), max_hands, track,
-                     realtime)
-
-
-@dataclass(frozen=True)
-class StageReading:
-    """What the stages read in one frame: the hands, each stage's ms, whether palm
-    detection ran."""
-
-    readings: list[Reading]
-    ms: dict[str, float]
-    palm_ran: bool
-
-
-class HandStages:
-    """Palm detection (when tracking lost a hand) -> ROI -> landmarks, timed per stage."""
-
-    def __init__(self, palm_model: ov.CompiledModel, lm_model: ov.CompiledModel,
-                 max_hands: int = 1, track: bool = True, realtime: bool = True):
-        self._palm = palm_model.create_infer_request()
-        # Up to max_hands palm ROIs plus the hands still tracked can be read in one frame.
-        # (a search reads its candidates in chunks of as many).
-        self._lm = [lm_model.create_infer_request() for _ in range(max(2, 2 * max_hands))]
-        self._anchors = palm.ssd_anchors()
-        self._palm_scores = int(np.argmin([o.get_partial_shape()[-1].get_length()
-                                           for o in palm_model.outputs]))
-        self._clock = StageClock(("palm", "landmarks"))
-        self.tracker = HandTracker(self._clock.timed("palm", self._detect),
-                                   self._clock.timed("landmarks", self._read), max_hands,
-                                   track=track, realtime=realtime)
-
-    def __call__(self, image: np.ndarray) -> list[Reading]:
-        return self.read(image).readings
-
-    def read(self, image: np.ndarray) -> StageReading:
-        """The hands of one frame, with the time each stage took on it."""
-        readings = self.tracker(image)
-        return StageReading(readings, self._clock.lap(), self.tracker.palm_ran)
-
-    def _detect(self, image: np.ndarray, tile: tuple[float, float, float, float] | None = None
-                ) -> list[palm.Palm]:
-        """Palms in the whole frame (letterboxed with a margin), or in one tile of it."""
-        m = palm.letterbox((image.shape[1], image.shape[0]), MARGIN) if tile is None else \
-            palm.zoom(tile)
-        self._palm.infer({0: palm.detector_input(image, m)[None]})
-        scores = self._palm.get_output_tensor(self._palm_scores).data
-        boxes = self._palm.get_output_tensor(1 - self._palm_scores).data
-        return palm.palms(boxes, scores, self._anchors, m, WEAK_PALM)
-
-    def _read(self, image: np.ndarray, rois: list[roi.Roi]) -> list[Reading]:
-        """The landmark model on each ROI, as many at once as there are requests."""
-        out = []
-        for at in range(0, len(rois), len(self._lm)):
-            chunk = rois[at:at + len(self._lm)]
-            reqs = self._lm[:len(chunk)]
-            for req, r in zip(reqs, chunk, strict=True):
-                req.start_async({0: roi.crop(image, r, LANDMARK_SIZE)[None]})
-            for req, r in zip(reqs, chunk, strict=True):
-                req.wait()
-                pts = req.get_output_tensor(0).data.reshape(21, 3)
-                presence = float(req.get_output_tensor(1).data.reshape(-1)[0])
-                left = float(req.get_output_tensor(2).data.reshape(-1)[0])
-                out.append(Reading(roi.project(pts, r, LANDMARK_SIZE), presence, left, r))
-        return out
-
-    def perf_counts(self) -> list:
-        return list(self._lm[0].get_profiling_info())
+                     realtime, second_files())
 
 
 class HandRecognizer:
@@ -250,13 +189,27 @@ class HandRecognizer:
     nireq = 1
 
     def __init__(self, model: HandModel, device: str, precision: str, stages: HandStages,
-                 classifier: ov.CompiledModel, compile_ms: float):
+                 classifier: ov.CompiledModel, second: SecondOpinion | None, compile_ms: float):
         self.model = model
         self.device = device
         self.precision = precision
         self.compile_ms = compile_ms
         self.stages = stages
         self._cls = classifier.create_infer_request()
+        self._second = second
+        self._second_ms = 0.0  # this frame's second opinions, counted as classifier time
+        if second:
+            stages.tracker.vouch = self._vouch
+
+    def _vouch(self, image: np.ndarray, reading: Reading) -> bool:
+        """A doubted hand is one when its landmarks read a throw and the CNN reads the same
+        throw in a crop around it (``second``)."""
+        t0 = time.perf_counter()
+        throw = self.model.labels[int(np.argmax(self.classify([reading])[0]))]
+        sure = throw != "none" and self._second is not None and \
+            self._second.throw(image, reading.landmarks) == throw
+        self._second_ms += (time.perf_counter() - t0) * 1000
+        return sure
 
     def classify(self, readings: list[Reading]) -> list[np.ndarray]:
         out = []
@@ -278,7 +231,8 @@ class HandRecognizer:
         readings = found.readings
         t0 = time.perf_counter()
         scores = self.classify(readings)
-        ms = {**found.ms, "classifier": (time.perf_counter() - t0) * 1000}
+        ms = {**found.ms, "classifier": (time.perf_counter() - t0) * 1000 + self._second_ms}
+        self._second_ms = 0.0
         labels = self.model.labels
         hands = tuple(Hand(r.landmarks, _box(r.landmarks), r.handedness, r.presence, s)
                       for r, s in zip(readings, scores, strict=True))

@@ -2,10 +2,9 @@
 
 The next frame's ROI comes from this frame's landmarks, and palm detection runs only while
 fewer hands are tracked than asked for, or when a tracked hand is lost (then in the same
-frame, so tracking never loses a hand that detection alone would find). A new view (the
-frame's thumbnail changed by more than ``CHANGE``: a cut, a jump) is read as a still would
-be, and the tracked ROIs only if that finds no hand. In real time an empty view unchanged
-since palm detection last found nothing in it (no thumbnail cell moved by ``STILL``) is
+frame, so tracking never loses a hand that detection alone would find). A new view (``view``:
+a cut, a jump) is read as a still would be, and the tracked ROIs only if that finds no hand.
+In real time an empty view unchanged since palm detection last found nothing in it is
 detected again on one frame in ``QUIET_EVERY``.
 
 When the palm detector finds nothing (a fist filling the frame, a dim grey camera, a far
@@ -14,7 +13,9 @@ Candidate ROIs are read: weak palm detections, palms found in zoomed tiles of th
 (``palm.tiles``: a far hand is then big enough for the detector), where the last hand was,
 the whole frame and a coarse grid (``roi.search_rois``). A hand is accepted only when the
 flag is at least ``CONFIRM``; it is then re-read on the ROI its own landmarks give, so it is
-upright and centred before it is classified, and tracked as usual.
+upright and centred before it is classified, and tracked as usual. When none reaches it, the
+likeliest candidate above ``PRESENCE`` is re-read so, and kept if ``vouch`` (a second opinion:
+``second``) says it is a hand.
 Until a sure palm overlaps it, such a hand is provisional (a face can pass the flag): palm
 detection keeps running (in real time on one frame in ``QUIET_EVERY``), so a real hand that
 comes in is read, and the better flag wins.
@@ -39,12 +40,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from rps.recognizers.hand.deblock import Deblock
 from rps.recognizers.hand.palm import MIN_SCORE, Palm, iou, tiles
 from rps.recognizers.hand.roi import Roi, roi_from_landmarks, roi_from_palm, search_rois
+from rps.recognizers.hand.view import ViewWatch
 
 PRESENCE = 0.5  # the landmark model's hand flag (the solution's min_tracking_confidence)
 CONFIRM = 0.9  # the flag a searched candidate needs: empty crops score ~0, hands 0.97+
@@ -53,10 +54,8 @@ PER_FRAME = 3  # search candidates read per frame of a stream with no hand in vi
 SETTLE = 0.8  # IoU of the ROI a hand was read in and the one its landmarks give: below, it moved
 LINGER = 15  # frames after the last hand during which a stream searches where it was
 FULL = 2  # frames after the last hand during which a stream searches everywhere (offline)
-CHANGE = 0.04  # mean change of a grey thumbnail from the last frame that counts as a new view
 COOLDOWN = 60  # frames between full searches of new views in real time (a busy room: 2 s)
 QUIET_EVERY = 6  # in real time a quiet view is searched on one frame in this many
-STILL = 0.02  # the largest change of a thumbnail cell that leaves an empty view as it was
 LINGER_EVERY = 2  # in real time where a hand was lost is read on one frame in this many
 DEBLOCK_EVERY = 30  # in real time a camera's JPEG blockiness is judged once a second
 
@@ -118,7 +117,8 @@ class HandTracker:
     def __init__(self, detect: Callable[..., list[Palm]],
                  read: Callable[[np.ndarray, list[Roi]], list[Reading]], max_hands: int = 1,
                  presence: float = PRESENCE, track: bool = True, search: bool = True,
-                 per_frame: int = PER_FRAME, realtime: bool = True):
+                 per_frame: int = PER_FRAME, realtime: bool = True,
+                 vouch: Callable[[np.ndarray, Reading], bool] | None = None):
         self.detect = detect
         self.read = read
         self.max_hands = max_hands
@@ -126,6 +126,8 @@ class HandTracker:
         self.track = track
         self.search = search
         self.per_frame = per_frame
+        self.vouch = vouch  # a second opinion on a candidate flagged below CONFIRM
+        self._doubts: list[Reading] = []  # this search's candidates flagged below CONFIRM
         self.cooldown = COOLDOWN if realtime else 0  # frames between full searches of new views
         self.quiet_every = QUIET_EVERY if realtime else 1
         self.linger_every = LINGER_EVERY if realtime else 1
@@ -139,19 +141,16 @@ class HandTracker:
         self._last: list[Roi] = []  # where the hands were when last seen
         self._since_hand = LINGER  # frames since a hand was last seen
         self._turn = 0  # the next search candidate in rotation
-        self._thumb: np.ndarray | None = None  # the last frame, tiny, to tell a new view
+        self.view = ViewWatch(bool(self.cooldown), self.quiet_every)  # new or unchanged views
         self._provisional = False  # a tracked hand was found by the search alone
         self._checks = 0  # frames, for rechecking a provisional hand every few
         self._fresh = False  # this frame is a new view
-        self._empty_view: np.ndarray | None = None  # thumbnail palm detection found no hand in
-        self._idle = 0  # frames in a row palm detection was left out on an unchanged view
 
     def reset(self) -> None:
         """Forget the view: a new source starts from scratch."""
         self.tracked, self._last, self._since_hand = [], [], LINGER
         self._provisional = False
-        self._thumb = self._empty_view = None
-        self._idle = 0
+        self.view = ViewWatch(self.view.realtime, self.view.every)
         self.deblock = Deblock(self.deblock.every)
 
     def __call__(self, image: np.ndarray) -> list[Reading]:
@@ -161,7 +160,7 @@ class HandTracker:
         # A new view (a cut, a jump) is read as a still would be, and the tracked squares
         # only if that finds no hand: last frame's square can fit a hand in the new view
         # badly enough to read another pose, yet well enough to keep its flag.
-        self._fresh = self.track and self._changed(image)
+        self._fresh = self.track and self.view.changed(image)
         held, rois = (rois, []) if self._fresh else ([], rois)
         # A hand only the search found (no sure palm yet) may be a face or a fold of cloth:
         # palm detection keeps running (in real time every few frames), so a real hand
@@ -171,8 +170,7 @@ class HandTracker:
         # In real time an empty view that has not changed since palm detection last found
         # nothing in it is detected again only on one frame in ``QUIET_EVERY``: on the same
         # pixels it would find nothing again (a hand just lost is still read where it was).
-        idle = not rois and self._same_empty_view()
-        self._idle = self._idle + 1 if idle else 0
+        idle = self.view.idle_empty(tracking=bool(rois))
         self.palm_ran, self.searched = (len(rois) < self.max_hands or recheck) and not idle, 0
         weak: list[Roi] = []
         if self.palm_ran:
@@ -205,18 +203,9 @@ class HandTracker:
             self._last, self._since_hand = [h.roi for h in hands], 0
         else:
             self._since_hand += 1
-        if hands or self.palm_ran:  # the view palm detection last found nothing in
-            self._empty_view = None if hands else self._thumb
+        if hands or self.palm_ran:
+            self.view.saw(bool(hands))
         return hands
-
-    def _same_empty_view(self) -> bool:
-        """In real time: palm detection found nothing a few frames ago, and since then no
-        cell of the thumbnail changed by ``STILL`` (a hand that comes in, even a far one,
-        changes a few cells far more), so it would find nothing again."""
-        if not self.cooldown or self._empty_view is None or self._thumb is None or \
-                self._idle >= self.quiet_every - 1:
-            return False
-        return float(np.abs(self._thumb - self._empty_view).max()) < STILL
 
     def _palms(self, image: np.ndarray, tracked: list[Roi], trusted: list[Roi]
                ) -> tuple[list[Roi], list[Roi]]:
@@ -259,29 +248,25 @@ class HandTracker:
             self._since_full = 0
             last, picks, looks = around, grid, zoomed
         palms = [roi_from_palm(p.box, p.keypoints) for t in looks for p in self.detect(image, t)]
-        self.searched, out = 0, []
+        self.searched, out, self._doubts = 0, [], []
         for tier in (weak + palms + last, picks):  # the likelier places first
             out += self._confirm(image, hands + out, _new(hands + out, tier))
             if len(hands) + len(out) >= self.max_hands:
                 break
+        if not out and self.vouch and self._doubts:
+            out = self._vouched(image, hands)
         if not out:
             return []
         refined = self.read(image, [roi_from_landmarks(r.landmarks) for r in out])
         return [b if b.presence >= CONFIRM else a for a, b in zip(out, refined, strict=True)]
 
-    def _changed(self, image: np.ndarray) -> bool:
-        """The view changed since the last frame (a 32 x 24 grey thumbnail moved by more than
-        ``CHANGE`` of full brightness on average): someone moved, or a new scene."""
-        thumb = cv2.cvtColor(cv2.resize(image[::4, ::4], (32, 24), interpolation=cv2.INTER_AREA),
-                             cv2.COLOR_BGR2GRAY).astype(np.float32) / 255
-        last, self._thumb = self._thumb, thumb
-        return last is None or float(np.abs(thumb - last).mean()) > CHANGE
-
     def _confirm(self, image: np.ndarray, hands: list[Reading], candidates: list[Roi]
                  ) -> list[Reading]:
         """The candidates whose reading has the hand flag, one hand per place, best first."""
         self.searched += len(candidates)
-        found = self._keep(self.read(image, candidates), CONFIRM) if candidates else []
+        read = self.read(image, candidates) if candidates else []
+        found = self._keep(read, CONFIRM)
+        self._doubts += [r for r in read if self.presence < r.presence < CONFIRM]
         found.sort(key=lambda r: -r.presence)
         out: list[Reading] = []
         for r in found:
@@ -289,3 +274,12 @@ class HandTracker:
                     _new(hands + out, [roi_from_landmarks(r.landmarks)]):
                 out.append(r)
         return out
+
+    def _vouched(self, image: np.ndarray, hands: list[Reading]) -> list[Reading]:
+        """The likeliest doubted candidate, re-read on its own landmarks' ROI, if the second
+        opinion vouches for it."""
+        best = max(self._doubts, key=lambda r: r.presence)
+        again = self.read(image, [roi_from_landmarks(best.landmarks)])[0]
+        best = again if again.presence > best.presence else best
+        fits = _new(hands, [roi_from_landmarks(best.landmarks)])
+        return [best] if fits and self.vouch and self.vouch(image, best) else []

@@ -1,0 +1,90 @@
+"""A hand the landmark model doubts (flag between the tracking gate and ``CONFIRM``) is
+kept only when the second opinion vouches for it: the classifier's throw on its landmarks
+and the CNN's on a crop around it agree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from rps.inference.backend import open_backend
+from rps.modeltools.degrade import low_contrast
+from rps.recognizers import load_recognizer
+from rps.recognizers.hand.roi import roi_from_landmarks, search_rois
+from rps.recognizers.hand.tracker import CONFIRM, PRESENCE, HandTracker
+from rps.types import Frame, RingSettings
+from tests.recognizers.test_hand_search import IMAGE, FakeModels
+
+REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real-hands"
+
+
+class Vouch:
+    def __init__(self, answer: bool):
+        self.answer, self.asked = answer, []
+
+    def __call__(self, image, reading):
+        self.asked.append(reading)
+        return self.answer
+
+
+@pytest.mark.parametrize("answer", [True, False])
+def test_a_doubted_candidate_is_a_hand_only_when_vouched_for(answer):
+    fake = FakeModels(0.7)  # above the tracking gate, below the search's
+    vouch = Vouch(answer)
+    t = HandTracker(fake.detect, fake.read, track=False, vouch=vouch)
+    hands = t(IMAGE)
+    assert len(vouch.asked) == 1  # the likeliest candidate only, once
+    assert fake.reads[1] == [roi_from_landmarks(vouch.asked[0].landmarks)]  # re-read upright
+    assert len(hands) == answer
+
+
+@pytest.mark.parametrize("presence", [PRESENCE - 0.1, CONFIRM + 0.05])
+def test_the_second_opinion_is_asked_only_between_the_two_gates(presence):
+    fake = FakeModels(presence)
+    vouch = Vouch(True)
+    hands = HandTracker(fake.detect, fake.read, track=False, vouch=vouch)(IMAGE)
+    assert vouch.asked == []
+    assert len(hands) == (presence >= CONFIRM)
+
+
+@pytest.fixture(scope="module")
+def reader():
+    model = load_recognizer("hand", track=False, realtime=False)
+    return model.build(open_backend(), "CPU", model.default_precision, (480, 640),
+                       RingSettings())
+
+
+def _read(reader, image: np.ndarray, second: bool) -> str:
+    tracker: HandTracker = reader.stages.tracker
+    keep = tracker.vouch
+    tracker.vouch = keep if second else None
+    try:
+        return reader.read(Frame(0, 0.0, image)).label
+    finally:
+        tracker.vouch = keep
+
+
+def test_a_low_contrast_fist_is_read_only_with_the_second_opinion(reader):
+    fist = low_contrast(cv2.imread(str(REAL / "fist-2_pic00507_157_277.jpg")))
+    assert _read(reader, fist, second=False) == "none"  # the landmark model doubts it
+    assert _read(reader, fist, second=True) == "rock"
+
+
+def test_the_second_opinion_keeps_a_non_throw_and_non_hands_none(reader, monkeypatch):
+    asked = []
+    vouch = reader.stages.tracker.vouch
+    monkeypatch.setattr(reader.stages.tracker, "vouch",
+                        lambda image, r: asked.append(ok := vouch(image, r)) or ok)
+    one_finger = low_contrast(cv2.imread(str(REAL / "onefinger-1f_5_pic00063_184_114.jpg")))
+    assert _read(reader, one_finger, second=True) == "none"
+    assert asked == [False]  # it was doubted, and not vouched for
+    rng = np.random.default_rng(1)
+    skin = np.full((480, 640, 3), (60, 80, 70), np.uint8)
+    cv2.ellipse(skin, (320, 240), (150, 200), 0, 0, 360, (120, 150, 200), -1)  # a face-ish
+    for scene in (np.full((480, 640, 3), 90, np.uint8), cv2.GaussianBlur(skin, (0, 0), 9),
+                  rng.integers(0, 256, (480, 640, 3), dtype=np.uint8)):
+        assert _read(reader, scene, second=True) == "none"
+        assert reader.stages.tracker.searched >= len(search_rois(640, 480))
