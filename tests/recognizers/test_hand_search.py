@@ -16,7 +16,7 @@ from rps.modeltools.eval_folder import eval_folder
 from rps.recognizers import load_recognizer
 from rps.recognizers.hand import tracker as tracker_mod
 from rps.recognizers.hand.palm import Palm, tiles
-from rps.recognizers.hand.roi import Roi, search_rois
+from rps.recognizers.hand.roi import Roi, search_rois, whole_rois
 from rps.recognizers.hand.tracker import CONFIRM, PER_FRAME, HandTracker, Reading
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real-hands"
@@ -62,8 +62,9 @@ def test_a_searched_candidate_needs_the_confirm_flag(presence, found):
     assert t.searched == len(search_rois(640, 480))  # a still tries every candidate
     assert [x for x in fake.tiles if x is not None] == tiles(640, 480)  # and every tile
     if found:  # re-read on the ROI its own landmarks give before it is classified
-        assert len(fake.reads) == 2 and len(fake.reads[-1]) == 1
-        assert fake.reads[-1][0] == hands[0].roi
+        assert len(fake.reads) == 3 and len(fake.reads[1]) == 1
+        assert fake.reads[1][0] == hands[0].roi
+        assert fake.reads[2] == whole_rois(640, 480)  # a still: is it part of a larger hand?
 
 
 def test_without_search_the_single_pass_reads_nothing():

@@ -1,6 +1,7 @@
 """A hand the landmark model doubts (flag between the tracking gate and ``CONFIRM``) is
 kept only when the second opinion vouches for it: the classifier's throw on its landmarks
-and the CNN's on a crop around it agree."""
+and the CNN's on a crop around it agree. And a hand read where only a part of it is (the
+knuckles of a V sign as a fist) gives way to the whole hand around it."""
 
 from __future__ import annotations
 
@@ -13,12 +14,14 @@ import pytest
 from rps.inference.backend import open_backend
 from rps.modeltools.degrade import low_contrast
 from rps.recognizers import load_recognizer
-from rps.recognizers.hand.roi import roi_from_landmarks, search_rois
-from rps.recognizers.hand.tracker import CONFIRM, PRESENCE, HandTracker
+from rps.recognizers.hand.palm import tiles
+from rps.recognizers.hand.roi import roi_from_landmarks, search_rois, whole_rois
+from rps.recognizers.hand.tracker import CONFIRM, PRESENCE, HandTracker, Reading
 from rps.types import Frame, RingSettings
-from tests.recognizers.test_hand_search import IMAGE, FakeModels
+from tests.recognizers.test_hand_search import IMAGE, FakeModels, _hand_at, _palm_at
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real-hands"
+EPSRC = REAL.parent / "epsrc-fingers"
 
 
 class Vouch:
@@ -48,6 +51,26 @@ def test_the_second_opinion_is_asked_only_between_the_two_gates(presence):
     hands = HandTracker(fake.detect, fake.read, track=False, vouch=vouch)(IMAGE)
     assert vouch.asked == []
     assert len(hands) == (presence >= CONFIRM)
+
+
+def test_with_two_hands_the_doubted_one_asked_about_is_not_the_one_already_read():
+    """A sure palm on the left; on the right a hand the landmark model doubts. Squares over
+    the left hand read it at a doubted flag too: the second opinion is asked about the
+    right one, and two hands come back."""
+
+    calls = []
+
+    def read(image, rois):  # the palm's square reads the left hand surely, any other doubts it
+        calls.append(rois)
+        return [Reading(_hand_at(160, 240), 0.95 if len(calls) == 1 else 0.85, 0.0, r)
+                if r.cx < 320 else Reading(_hand_at(480, 240), 0.7, 0.0, r) for r in rois]
+
+    vouch = Vouch(True)
+    t = HandTracker(lambda image, tile=None: [] if tile else [_palm_at(160, 240)], read,
+                    max_hands=2, track=False, vouch=vouch)
+    hands = t(IMAGE)
+    assert [round(float(r.landmarks[:, 0].mean())) // 100 for r in vouch.asked] == [4]
+    assert sorted(round(float(h.landmarks[:, 0].mean())) // 100 for h in hands) == [1, 4]
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +111,35 @@ def test_the_second_opinion_keeps_a_non_throw_and_non_hands_none(reader, monkeyp
                   rng.integers(0, 256, (480, 640, 3), dtype=np.uint8)):
         assert _read(reader, scene, second=True) == "none"
         assert reader.stages.tracker.searched >= len(search_rois(640, 480))
+
+
+# ---- a part of a hand read as a hand ------------------------------------------------------
+def test_a_part_of_a_hand_gives_way_to_the_whole_hand_around_it():
+    """A still: a palm found in a tile reads a small hand (the knuckles); a whole-frame
+    square reads a hand twice as large around it, which is taken instead. One only a
+    little larger is not."""
+    whole = whole_rois(640, 480)
+    for size, taken in ((200.0, True), (120.0, False)):
+        def read(image, rois, size=size):
+            return [Reading(_hand_at(320, 240, size if r in whole else 100.0), 0.95, 0.0, r)
+                    for r in rois]
+
+        def detect(image, tile=None):
+            return [_palm_at(320, 240)] if tile == tiles(640, 480)[0] else []
+
+        hands = HandTracker(detect, read, track=False)(IMAGE)
+        assert len(hands) == 1
+        assert (hands[0].roi in whole) is taken
+
+
+@pytest.mark.parametrize("name", ["Set2_two_110.jpg", "Set2_two_156.jpg"])
+def test_a_v_sign_whose_knuckles_read_as_a_fist_is_read_whole(reader, name):
+    frame = Frame(0, 0.0, cv2.imread(str(EPSRC / name)))
+    assert reader.read(frame).label == "scissors"
+    tracker: HandTracker = reader.stages.tracker
+    keep = tracker._whole
+    tracker._whole = lambda image, hands: hands
+    try:
+        assert reader.read(frame).label != "scissors"
+    finally:
+        tracker._whole = keep

@@ -227,6 +227,7 @@ class HandRecognizer:
         done(result)
 
     def read(self, frame: Frame) -> Prediction:
+        self._second_ms = 0.0
         found = self.stages.read(frame.image)
         readings = found.readings
         t0 = time.perf_counter()

@@ -86,15 +86,19 @@ def search_rois(w: int, h: int) -> list[Roi]:
     """Upright squares where a hand the palm detector missed may be: the whole frame at
     four sizes (a close-up that fills or leaves it), then a coarse grid of overlapping squares
     about twice a far hand's size, centre first."""
-    long, side = max(w, h), GRID * min(w, h)
-    out = [Roi(w / 2, h / 2, k * long, 0.0) for k in WHOLE]
+    side = GRID * min(w, h)
     grid = []
     for cy in np.linspace(side / 2, h - side / 2, max(2, math.ceil((h - side) / (side / 2)) + 1)):
         for cx in np.linspace(side / 2, w - side / 2,
                               max(2, math.ceil((w - side) / (side / 2)) + 1)):
             grid.append(Roi(float(cx), float(cy), side, 0.0))
     grid.sort(key=lambda r: (r.cx - w / 2) ** 2 + (r.cy - h / 2) ** 2)
-    return out + grid
+    return whole_rois(w, h) + grid
+
+
+def whole_rois(w: int, h: int) -> list[Roi]:
+    """The whole frame as upright squares of ``WHOLE`` times its long side."""
+    return [Roi(w / 2, h / 2, k * max(w, h), 0.0) for k in WHOLE]
 
 
 def crop_to_frame(roi: Roi, out: int) -> np.ndarray:

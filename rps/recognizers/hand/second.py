@@ -11,11 +11,13 @@ and no throw wrongly, for one non-throw hand read as a throw.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
 import openvino as ov
 
+from rps.errors import RpsError
 from rps.inference.backend import Backend, compile_timed
 from rps.inference.modelfiles import SHIPPED_MODELS, ModelFiles, load_model_files
 from rps.recognizers.cnn import prepare_model
@@ -47,10 +49,17 @@ class SecondOpinion:
 
 
 def compile_second(backend: Backend, files: ModelFiles, device: str, precision: str,
-                   settings: RingSettings) -> tuple[SecondOpinion, float]:
+                   settings: RingSettings) -> tuple[SecondOpinion | None, float]:
     """The CNN on ``device`` in ``precision`` where it has that variant (else FP32), and the
-    milliseconds the compile took."""
+    milliseconds the compile took; None where the device cannot take it (the hand
+    recognizer then reads as it did without it)."""
     precision = precision if precision in files.variants else "FP32"
-    model = prepare_model(backend, files, precision, (SIZE, SIZE))
-    compiled, ms = compile_timed(backend, model, device, precision, RingSettings(settings.hint))
-    return SecondOpinion(compiled.create_infer_request(), files.labels), ms
+    t0 = time.perf_counter()
+    try:
+        model = prepare_model(backend, files, precision, (SIZE, SIZE))
+        compiled, _ = compile_timed(backend, model, device, precision,
+                                    RingSettings(settings.hint))
+    except RpsError:
+        return None, (time.perf_counter() - t0) * 1000
+    return SecondOpinion(compiled.create_infer_request(), files.labels), \
+        (time.perf_counter() - t0) * 1000

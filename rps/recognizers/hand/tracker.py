@@ -38,77 +38,40 @@ the loop is tested on its own and the recognizer decides how the models run.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
 from rps.recognizers.hand.deblock import Deblock
 from rps.recognizers.hand.palm import MIN_SCORE, Palm, iou, tiles
-from rps.recognizers.hand.roi import Roi, roi_from_landmarks, roi_from_palm, search_rois
+from rps.recognizers.hand.readings import (
+    SAME_HAND_IOU,
+    Reading,
+    associate,
+    has_moved,
+    new_hands,
+    read_in,
+    unread,
+    whole_of,
+)
+from rps.recognizers.hand.roi import (
+    Roi,
+    roi_from_landmarks,
+    roi_from_palm,
+    search_rois,
+    whole_rois,
+)
 from rps.recognizers.hand.view import ViewWatch
 
 PRESENCE = 0.5  # the landmark model's hand flag (the solution's min_tracking_confidence)
 CONFIRM = 0.9  # the flag a searched candidate needs: empty crops score ~0, hands 0.97+
-SAME_HAND_IOU = 0.5  # AssociationNormRectCalculator's min_similarity_threshold
 PER_FRAME = 3  # search candidates read per frame of a stream with no hand in view
-SETTLE = 0.8  # IoU of the ROI a hand was read in and the one its landmarks give: below, it moved
 LINGER = 15  # frames after the last hand during which a stream searches where it was
 FULL = 2  # frames after the last hand during which a stream searches everywhere (offline)
 COOLDOWN = 60  # frames between full searches of new views in real time (a busy room: 2 s)
 QUIET_EVERY = 6  # in real time a quiet view is searched on one frame in this many
 LINGER_EVERY = 2  # in real time where a hand was lost is read on one frame in this many
+WHOLE_HAND = 1.5  # a hand this much larger around one read is the whole of it (``_whole``)
 DEBLOCK_EVERY = 30  # in real time a camera's JPEG blockiness is judged once a second
-
-
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """What the landmark model read in one ROI: 21 landmarks in frame pixels (x, y, depth),
-    its hand flag, and the score that the hand is a left one in a mirrored view."""
-
-    landmarks: np.ndarray
-    presence: float
-    left_score: float
-    roi: Roi
-
-    @property
-    def handedness(self) -> str:
-        """The player's own hand: the model scores a mirrored (selfie) view, so a "left"
-        there is the player's right in an unmirrored camera frame."""
-        return "Right" if self.left_score > 0.5 else "Left"
-
-
-def associate(palm_rois: list[Roi], tracked: list[Roi]) -> list[Roi]:
-    """One ROI per hand: a tracked ROI replaces any palm ROI it overlaps (IoU > 0.5)."""
-    out: list[Roi] = []
-    for r in palm_rois + tracked:
-        if out:
-            overlap = iou(r.box(), np.stack([x.box() for x in out]))
-            out = [x for x, o in zip(out, overlap, strict=True) if o <= SAME_HAND_IOU]
-        out.append(r)
-    return out
-
-
-def _among(hand: Reading, rois: list[Roi]) -> bool:
-    """The hand was read in one of these very ROIs."""
-    return any(hand.roi is r for r in rois)
-
-
-def _moved(hand: Reading) -> bool:
-    """The hand moved away from the ROI it was read in (a stale ROI reads a shifted pose)."""
-    return iou(hand.roi.box(), roi_from_landmarks(hand.landmarks).box()[None])[0] < SETTLE
-
-
-def _new_hands(hands: list[Reading], others: list[Reading]) -> list[Reading]:
-    """``others`` that are not one of ``hands``."""
-    return [o for o in others if _new(hands, [roi_from_landmarks(o.landmarks)])]
-
-
-def _new(hands: list[Reading], rois: list[Roi]) -> list[Roi]:
-    """The ROIs that overlap none of the hands already read."""
-    if not hands:
-        return rois
-    have = np.stack([roi_from_landmarks(h.landmarks).box() for h in hands])
-    return [r for r in rois if iou(r.box(), have).max() <= SAME_HAND_IOU]
 
 
 class HandTracker:
@@ -178,26 +141,28 @@ class HandTracker:
         read = self._keep(self.read(image, rois), self.presence) if rois else []
         hands, moved = [], []
         for h in read:
-            (moved if _moved(h) else hands).append(h)
+            (moved if has_moved(h) else hands).append(h)
         if len(hands) < self.max_hands and not self.palm_ran and not idle:  # lost or moved
             self.palm_ran = True
             found, weak = self._palms(image, [], trusted)
-            found = _new(hands, found)
+            found = unread(hands, found)
             hands += self._keep(self.read(image, found), self.presence) if found else []
-        moved = _new_hands(hands, moved)
+        moved = new_hands(hands, moved)
         if moved and (len(hands) < self.max_hands or recheck):  # missed, or a rival
             again = self.read(image, [roi_from_landmarks(h.landmarks) for h in moved])
-            trusted += [b.roi for a, b in zip(moved, again, strict=True) if _among(a, trusted)]
+            trusted += [b.roi for a, b in zip(moved, again, strict=True) if read_in(a, trusted)]
             hands += [b if b.presence > self.presence else a
                       for a, b in zip(moved, again, strict=True)]
         if len(hands) < self.max_hands and self.search:
             hands += self._search(image, hands, weak)
-        held = _new(hands, held) if len(hands) < self.max_hands else []
+        if hands and (self._fresh or not self.track):  # a still or a new view
+            hands = self._whole(image, hands)
+        held = unread(hands, held) if len(hands) < self.max_hands else []
         if held:  # a square can still hold a hand that moved out of it: read it once only
-            hands += _new_hands(hands, self._keep(self.read(image, held), self.presence))
+            hands += new_hands(hands, self._keep(self.read(image, held), self.presence))
         hands.sort(key=lambda r: -r.presence)
         hands = hands[:self.max_hands]
-        self._provisional = not all(_among(h, trusted) for h in hands)
+        self._provisional = not all(read_in(h, trusted) for h in hands)
         self.tracked = associate([], [roi_from_landmarks(r.landmarks) for r in hands])
         if hands:
             self._last, self._since_hand = [h.roi for h in hands], 0
@@ -250,13 +215,11 @@ class HandTracker:
         palms = [roi_from_palm(p.box, p.keypoints) for t in looks for p in self.detect(image, t)]
         self.searched, out, self._doubts = 0, [], []
         for tier in (weak + palms + last, picks):  # the likelier places first
-            out += self._confirm(image, hands + out, _new(hands + out, tier))
+            out += self._confirm(image, hands + out, unread(hands + out, tier))
             if len(hands) + len(out) >= self.max_hands:
                 break
-        if not out and self.vouch and self._doubts:
-            out = self._vouched(image, hands)
-        if not out:
-            return []
+        if not out:  # a doubted one, re-read on its own landmarks already, if vouched for
+            return self._vouched(image, hands) if self.vouch else []
         refined = self.read(image, [roi_from_landmarks(r.landmarks) for r in out])
         return [b if b.presence >= CONFIRM else a for a, b in zip(out, refined, strict=True)]
 
@@ -266,20 +229,35 @@ class HandTracker:
         self.searched += len(candidates)
         read = self.read(image, candidates) if candidates else []
         found = self._keep(read, CONFIRM)
-        self._doubts += [r for r in read if self.presence < r.presence < CONFIRM]
+        self._doubts += [r for r in read if self.presence < r.presence <= CONFIRM]
         found.sort(key=lambda r: -r.presence)
         out: list[Reading] = []
         for r in found:
             if len(hands) + len(out) < self.max_hands and \
-                    _new(hands + out, [roi_from_landmarks(r.landmarks)]):
+                    unread(hands + out, [roi_from_landmarks(r.landmarks)]):
                 out.append(r)
         return out
 
     def _vouched(self, image: np.ndarray, hands: list[Reading]) -> list[Reading]:
         """The likeliest doubted candidate, re-read on its own landmarks' ROI, if the second
         opinion vouches for it."""
-        best = max(self._doubts, key=lambda r: r.presence)
+        doubts = new_hands(hands, self._doubts)  # not a hand already read
+        if not doubts:
+            return []
+        best = max(doubts, key=lambda r: r.presence)
         again = self.read(image, [roi_from_landmarks(best.landmarks)])[0]
         best = again if again.presence > best.presence else best
-        fits = _new(hands, [roi_from_landmarks(best.landmarks)])
+        fits = unread(hands, [roi_from_landmarks(best.landmarks)])
         return [best] if fits and self.vouch and self.vouch(image, best) else []
+
+
+    def _whole(self, image: np.ndarray, hands: list[Reading]) -> list[Reading]:
+        """A reading can be part of a hand at a high flag (the knuckles of a V sign read as a
+        fist): the whole frame's squares are read too, and a hand ``WHOLE_HAND`` times as
+        large or more around one read (flag at least ``CONFIRM``) is taken instead."""
+        h, w = image.shape[:2]
+        wide = self._keep(self.read(image, whole_rois(w, h)), CONFIRM)
+        out: list[Reading] = []
+        for r in hands:  # one hand per place: two parts of one hand are one hand
+            out += new_hands(out, [whole_of(r, wide, WHOLE_HAND)])
+        return out
