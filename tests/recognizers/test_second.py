@@ -14,6 +14,7 @@ import pytest
 from rps.inference.backend import open_backend
 from rps.modeltools.degrade import low_contrast
 from rps.recognizers import load_recognizer
+from rps.recognizers.hand import tracker as tracker_mod
 from rps.recognizers.hand.palm import tiles
 from rps.recognizers.hand.roi import roi_from_landmarks, search_rois, whole_rois
 from rps.recognizers.hand.tracker import CONFIRM, PRESENCE, HandTracker, Reading
@@ -143,3 +144,15 @@ def test_a_v_sign_whose_knuckles_read_as_a_fist_is_read_whole(reader, name):
         assert reader.read(frame).label != "scissors"
     finally:
         tracker._whole = keep
+
+
+def test_in_real_time_a_new_view_checks_for_the_whole_hand_at_most_once_in_a_while():
+    fake = FakeModels(1.0, palms=[_palm_at(320, 240)])
+    t = HandTracker(fake.detect, fake.read, track=True)  # real time
+    views, whole = [IMAGE.copy() for _ in range(2)], whole_rois(640, 480)
+    views[1][:240] = 200
+    checks = 0
+    for i in range(tracker_mod.COOLDOWN * 2):  # the view changes on every frame
+        t(views[i % 2])
+        checks += fake.reads[-1] == whole
+    assert checks == 2

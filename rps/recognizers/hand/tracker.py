@@ -23,7 +23,10 @@ comes in is read, and the better flag wins.
 A still image tries every candidate. So does a stream on a frame whose view changed (in
 real time at most once in ``COOLDOWN`` frames) and, read offline (``realtime=False``,
 `rps eval --stream`), on the ``FULL`` frames after it last saw a hand: a hand that moved
-fast or just came in is found as a still would find it.
+fast or just came in is found as a still would find it. A still and a new view (in real
+time at most once in ``COOLDOWN`` frames) also read the whole frame's squares: a palm found
+on a part of a hand (a V sign's knuckles, read as a fist at a high flag) gives way to the
+whole hand around it (``_whole``).
 Otherwise a stream tries where the hand was (for ``LINGER`` frames; in real time on every
 other frame, which halves what a lost hand costs on top of palm detection), then one tile
 or ``per_frame`` squares in rotation (in real time on one frame in ``QUIET_EVERY``), so a
@@ -97,7 +100,7 @@ class HandTracker:
         self.deblock = Deblock(DEBLOCK_EVERY if track and realtime else 1)
         self.full = 0 if realtime else FULL  # frames after a loss searched everywhere
         self._quiet = 0
-        self._since_full = COOLDOWN
+        self._since_full = self._since_whole = COOLDOWN  # frames since those searches
         self.tracked: list[Roi] = []
         self.palm_ran = False  # on the last frame
         self.searched = 0  # search candidates read on the last frame
@@ -155,8 +158,9 @@ class HandTracker:
                       for a, b in zip(moved, again, strict=True)]
         if len(hands) < self.max_hands and self.search:
             hands += self._search(image, hands, weak)
-        if hands and (self._fresh or not self.track):  # a still or a new view
-            hands = self._whole(image, hands)
+        self._since_whole += 1  # a still, or a new view (in real time once in COOLDOWN)
+        if hands and (not self.track or (self._fresh and self._since_whole > self.cooldown)):
+            self._since_whole, hands = 0, self._whole(image, hands)
         held = unread(hands, held) if len(hands) < self.max_hands else []
         if held:  # a square can still hold a hand that moved out of it: read it once only
             hands += new_hands(hands, self._keep(self.read(image, held), self.presence))
