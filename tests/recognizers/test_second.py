@@ -43,6 +43,8 @@ def test_a_doubted_candidate_is_a_hand_only_when_vouched_for(answer):
     assert len(vouch.asked) == 1  # the likeliest candidate only, once
     assert fake.reads[1] == [roi_from_landmarks(vouch.asked[0].landmarks)]  # re-read upright
     assert len(hands) == answer
+    # not re-read again; a still's hand is then checked against the whole frame's squares
+    assert fake.reads[2:] == ([whole_rois(640, 480)] if answer else [])
 
 
 @pytest.mark.parametrize("presence", [PRESENCE - 0.1, CONFIRM + 0.05])
@@ -119,10 +121,9 @@ def test_a_part_of_a_hand_gives_way_to_the_whole_hand_around_it():
     """A still: a palm found in a tile reads a small hand (the knuckles); a whole-frame
     square reads a hand twice as large around it, which is taken instead. One only a
     little larger is not."""
-    whole = whole_rois(640, 480)
     for size, taken in ((200.0, True), (120.0, False)):
         def read(image, rois, size=size):
-            return [Reading(_hand_at(320, 240, size if r in whole else 100.0), 0.95, 0.0, r)
+            return [Reading(_hand_at(320, 240, size if r.size > 300 else 100.0), 0.95, 0.0, r)
                     for r in rois]
 
         def detect(image, tile=None):
@@ -130,7 +131,38 @@ def test_a_part_of_a_hand_gives_way_to_the_whole_hand_around_it():
 
         hands = HandTracker(detect, read, track=False)(IMAGE)
         assert len(hands) == 1
-        assert (hands[0].roi in whole) is taken
+        assert (float(np.ptp(hands[0].landmarks[:, :2], 0).max()) > 1.5 * 100) is taken
+
+
+def _v_around_a_fist(image, rois):
+    """Squares larger than 300 px read a V sign (size 200), smaller ones its knuckles as
+    a fist (size 100) at a higher flag."""
+    return [Reading(_hand_at(320, 240, 200.0), 0.95, 0.0, r) if r.size > 300 else
+            Reading(_hand_at(320, 240, 100.0), 0.97, 0.0, r) for r in rois]
+
+
+@pytest.mark.parametrize("realtime", [True, False])
+def test_a_stream_keeps_the_whole_hand_once_found(realtime):
+    """The whole hand takes the trust its part had from the palm: palm detection is not
+    rechecked, and the knuckles do not come back."""
+    t = HandTracker(lambda image, tile=None: [] if tile else [_palm_at(320, 240)],
+                    _v_around_a_fist, track=True, realtime=realtime)
+    sizes = [float(np.ptp(t(IMAGE)[0].landmarks[:, :2], 0).max()) for _ in range(12)]
+    assert min(sizes) > 150
+
+
+def test_two_hands_are_not_merged_into_one_whole():
+    """Two sure palms side by side; a whole-frame square reads one large hand over both:
+    it holds two hands' centres, so it is not the whole of either."""
+    palms = [_palm_at(280, 100), _palm_at(390, 100)]
+
+    def read(image, rois):
+        return [Reading(_hand_at(335, 0, 400.0), 0.93, 0.0, r) if r in whole_rois(640, 480)
+                else Reading(_hand_at(r.cx, r.cy - 40, 60.0), 0.97, 0.0, r) for r in rois]
+
+    hands = HandTracker(lambda image, tile=None: [] if tile else palms, read, max_hands=2,
+                        track=False)(IMAGE)
+    assert len(hands) == 2
 
 
 @pytest.mark.parametrize("name", ["Set2_two_110.jpg", "Set2_two_156.jpg"])
@@ -139,7 +171,7 @@ def test_a_v_sign_whose_knuckles_read_as_a_fist_is_read_whole(reader, name):
     assert reader.read(frame).label == "scissors"
     tracker: HandTracker = reader.stages.tracker
     keep = tracker._whole
-    tracker._whole = lambda image, hands: hands
+    tracker._whole = lambda image, hands, trusted: hands
     try:
         assert reader.read(frame).label != "scissors"
     finally:

@@ -65,12 +65,18 @@ def unread(hands: list[Reading], rois: list[Roi]) -> list[Roi]:
     return [r for r in rois if iou(r.box(), have).max() <= SAME_HAND_IOU]
 
 
+def _holds(reading: Reading, other: Reading) -> bool:
+    """The reading's landmark box holds the other's landmark centre."""
+    c, lm = other.landmarks[:, :2].mean(0), reading.landmarks[:, :2]
+    return bool((lm.min(0) <= c).all() and (c <= lm.max(0)).all())
 
 
-def whole_of(hand: Reading, wide: list[Reading], larger: float) -> Reading:
+def whole_of(hand: Reading, hands: list[Reading], wide: list[Reading], larger: float
+             ) -> Reading:
     """The likeliest of ``wide`` at least ``larger`` times the hand's size that holds its
-    centre (the whole hand, where ``hand`` read a part of it), else the hand."""
-    c, size = hand.landmarks[:, :2].mean(0), np.ptp(hand.landmarks[:, :2], 0).max()
+    centre (the whole hand, where ``hand`` read a part of it), else the hand. One that
+    holds another of ``hands`` too is two hands, not a whole one."""
+    size = np.ptp(hand.landmarks[:, :2], 0).max()
     around = [x for x in wide if np.ptp(x.landmarks[:, :2], 0).max() >= larger * size and
-              (x.landmarks[:, :2].min(0) <= c).all() and (c <= x.landmarks[:, :2].max(0)).all()]
+              _holds(x, hand) and not any(_holds(x, o) for o in hands if o is not hand)]
     return max(around, key=lambda x: x.presence) if around else hand

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import openvino as ov
 
-from rps.errors import RpsError
+from rps.errors import DeviceError
 from rps.inference.backend import Backend, compile_timed
 from rps.inference.modelfiles import SHIPPED_MODELS, ModelFiles, load_model_files
 from rps.recognizers.cnn import prepare_model
@@ -59,7 +59,7 @@ def compile_second(backend: Backend, files: ModelFiles, device: str, precision: 
         model = prepare_model(backend, files, precision, (SIZE, SIZE))
         compiled, _ = compile_timed(backend, model, device, precision,
                                     RingSettings(settings.hint))
-    except RpsError:
+    except DeviceError:  # a broken model file stays an error
         return None, (time.perf_counter() - t0) * 1000
     return SecondOpinion(compiled.create_infer_request(), files.labels), \
         (time.perf_counter() - t0) * 1000

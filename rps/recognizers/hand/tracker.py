@@ -160,7 +160,7 @@ class HandTracker:
             hands += self._search(image, hands, weak)
         self._since_whole += 1  # a still, or a new view (in real time once in COOLDOWN)
         if hands and (not self.track or (self._fresh and self._since_whole > self.cooldown)):
-            self._since_whole, hands = 0, self._whole(image, hands)
+            self._since_whole, hands = 0, self._whole(image, hands, trusted)
         held = unread(hands, held) if len(hands) < self.max_hands else []
         if held:  # a square can still hold a hand that moved out of it: read it once only
             hands += new_hands(hands, self._keep(self.read(image, held), self.presence))
@@ -254,14 +254,23 @@ class HandTracker:
         fits = unread(hands, [roi_from_landmarks(best.landmarks)])
         return [best] if fits and self.vouch and self.vouch(image, best) else []
 
-
-    def _whole(self, image: np.ndarray, hands: list[Reading]) -> list[Reading]:
+    def _whole(self, image: np.ndarray, hands: list[Reading], trusted: list[Roi]
+               ) -> list[Reading]:
         """A reading can be part of a hand at a high flag (the knuckles of a V sign read as a
         fist): the whole frame's squares are read too, and a hand ``WHOLE_HAND`` times as
-        large or more around one read (flag at least ``CONFIRM``) is taken instead."""
+        large or more around one read (flag above ``CONFIRM``) is taken instead, re-read on
+        its own landmarks' ROI (kept only if that confirms it) and trusted as the part was."""
         h, w = image.shape[:2]
         wide = self._keep(self.read(image, whole_rois(w, h)), CONFIRM)
+        parts = [(r, whole_of(r, hands, wide, WHOLE_HAND)) for r in hands]
+        parts = [(r, x) for r, x in parts if x is not r]
+        if not parts:
+            return hands
+        again = self.read(image, [roi_from_landmarks(x.landmarks) for _, x in parts])
+        whole = {id(r): b for (r, _), b in zip(parts, again, strict=True) if b.presence > CONFIRM}
+        trusted += [b.roi for r, b in zip(hands, map(whole.get, map(id, hands)), strict=True)
+                    if b is not None and read_in(r, trusted)]
         out: list[Reading] = []
-        for r in hands:  # one hand per place: two parts of one hand are one hand
-            out += new_hands(out, [whole_of(r, wide, WHOLE_HAND)])
+        for r in hands:  # one hand per place
+            out += new_hands(out, [whole.get(id(r), r)])
         return out
