@@ -227,13 +227,12 @@ class HandRecognizer:
         done(result)
 
     def read(self, frame: Frame) -> Prediction:
-        self._second_ms = 0.0
+        self._second_ms = 0.0  # the stages below may ask for second opinions
         found = self.stages.read(frame.image)
         readings = found.readings
         t0 = time.perf_counter()
         scores = self.classify(readings)
         ms = {**found.ms, "classifier": (time.perf_counter() - t0) * 1000 + self._second_ms}
-        self._second_ms = 0.0
         labels = self.model.labels
         hands = tuple(Hand(r.landmarks, _box(r.landmarks), r.handedness, r.presence, s)
                       for r, s in zip(readings, scores, strict=True))

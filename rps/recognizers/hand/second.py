@@ -11,8 +11,8 @@ and no throw wrongly, for one non-throw hand read as a throw.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import openvino as ov
@@ -29,7 +29,7 @@ SIZE = 224  # the crop the CNN reads (its own input size: the resize is then a n
 CROP = 1.3  # the crop around the hand's own ROI: the CNN learnt hands with room around them
 
 
-def second_files(path=DEFAULT_SECOND) -> ModelFiles | None:
+def second_files(path: Path = DEFAULT_SECOND) -> ModelFiles | None:
     """The CNN that gives the second opinion; None where it is not installed."""
     return load_model_files(path) if (path / "labels.txt").is_file() else None
 
@@ -54,12 +54,10 @@ def compile_second(backend: Backend, files: ModelFiles, device: str, precision: 
     milliseconds the compile took; None where the device cannot take it (the hand
     recognizer then reads as it did without it)."""
     precision = precision if precision in files.variants else "FP32"
-    t0 = time.perf_counter()
+    model = prepare_model(backend, files, precision, (SIZE, SIZE))  # a broken file: an error
     try:
-        model = prepare_model(backend, files, precision, (SIZE, SIZE))
-        compiled, _ = compile_timed(backend, model, device, precision,
-                                    RingSettings(settings.hint))
-    except DeviceError:  # a broken model file stays an error
-        return None, (time.perf_counter() - t0) * 1000
-    return SecondOpinion(compiled.create_infer_request(), files.labels), \
-        (time.perf_counter() - t0) * 1000
+        compiled, ms = compile_timed(backend, model, device, precision,
+                                     RingSettings(settings.hint))
+    except DeviceError:
+        return None, 0.0
+    return SecondOpinion(compiled.create_infer_request(), files.labels), ms

@@ -268,9 +268,10 @@ class HandTracker:
             return hands
         again = self.read(image, [roi_from_landmarks(x.landmarks) for _, x in parts])
         whole = {id(r): b for (r, _), b in zip(parts, again, strict=True) if b.presence > CONFIRM}
-        trusted += [b.roi for r, b in zip(hands, map(whole.get, map(id, hands)), strict=True)
-                    if b is not None and read_in(r, trusted)]
         out: list[Reading] = []
-        for r in hands:  # one hand per place
-            out += new_hands(out, [whole.get(id(r), r)])
+        for r in hands:
+            b = whole.get(id(r), r)
+            if b is not r and read_in(r, trusted):  # a palm vouched for its part
+                trusted.append(b.roi)
+            out += new_hands(out, [b])  # one hand per place
         return out
