@@ -9,9 +9,11 @@ and generated rooms) and non-throw hands (real-more's none: 1, 3 or 4 fingers, a
 hand), whose targets differ (98% and 90%). Close-up and
 far frames are cut from where the clean frame's hand is (frames with no hand found there are
 skipped and counted). The last line is ``worst_condition X.XXXX``: the lowest rock / paper /
-scissors accuracy of any condition, stills.
+scissors accuracy of any condition, stills. ``--fit`` reads the sessions and rps-cv hands
+the classifier is fitted to instead (on other rooms), to choose a parameter without looking
+at the measure.
 
-    python benchmarks/hard_conditions.py [--per-class 40] [--json out.json]
+    python benchmarks/hard_conditions.py [--per-class 40] [--json out.json] [--fit]
 """
 
 from __future__ import annotations
@@ -115,8 +117,10 @@ def spread(items: list, n: int) -> list:
                                           np.linspace(0, len(items) - 1, n)]
 
 
-def sources(per_class: int, seed: int = 0) -> dict[str, list[tuple[str, str, np.ndarray]]]:
-    """Per source: (class, key, BGR frame) in natural order, ``per_class`` a class."""
+def sources(per_class: int, seed: int = 0, fit: bool = False
+            ) -> dict[str, list[tuple[str, str, np.ndarray]]]:
+    """Per source: (class, key, BGR frame) in natural order, ``per_class`` a class. ``fit``:
+    the sessions and rps-cv hands the classifier is fitted to instead (no rps-real-dev)."""
     out: dict[str, list] = {}
 
     def add(name: str, samples: list) -> None:
@@ -126,11 +130,13 @@ def sources(per_class: int, seed: int = 0) -> dict[str, list[tuple[str, str, np.
                 rows.append((c, str(s.path), cv2.imread(str(s.path))))
         out[name] = rows
 
-    add("rps-real-dev", scan(DATA / "rps-real-dev"))
+    if not fit:
+        add("rps-real-dev", scan(DATA / "rps-real-dev"))
     for name in MORE:
-        add(name, [s for s in scan(DATA / "real-more" / name) if held_out_session(s.path)])
+        add(name, [s for s in scan(DATA / "real-more" / name)
+                   if held_out_session(s.path) != fit])
     rng = np.random.default_rng(seed)
-    real = [s for s in scan(DATA / "rps-cv-real") if held_out_real(s.path)]
+    real = [s for s in scan(DATA / "rps-cv-real") if held_out_real(s.path) != fit]
     rows = []
     for c in THROWS:
         for s in spread([s for s in real if s.label == c], per_class):
@@ -159,8 +165,10 @@ def main() -> None:
     ap.add_argument("--model", type=Path, help="hand classifier folder (default: shipped)")
     ap.add_argument("--conditions", nargs="+", choices=CONDITIONS, default=list(CONDITIONS))
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--fit", action="store_true", help="fitted data instead, other rooms: for "
+                    "choosing a parameter without looking at the measure (never report it)")
     args = ap.parse_args()
-    src = sources(args.per_class)
+    src = sources(args.per_class, seed=int(args.fit), fit=args.fit)
     lms = {name: clean_landmarks(rows) for name, rows in src.items()}
     core = make_core(None)
     report: dict = {}

@@ -43,7 +43,7 @@ class HandSet:
     missed: int  # images where no hand was found
 
 
-READER = "search-3-deblock-whole-refined"  # what cached readings depend on besides files
+READER = "search-3-deblock-whole-settled-tinted"  # what cached readings depend on besides files
 
 
 def read_folder(root: Path, cache: Path | None = None, device: str = "CPU",

@@ -8,15 +8,17 @@ import cv2
 import numpy as np
 import pytest
 
-from rps.inference.backend import open_backend
 from rps.modeltools.degrade import jpeg
-from rps.recognizers import load_recognizer
+from rps.recognizers.hand import deblock as deblock_mod
 from rps.recognizers.hand.deblock import BLOCKY, Deblock, blockiness
-from rps.recognizers.hand.tracker import HandTracker
-from rps.types import Frame, RingSettings
+from rps.recognizers.hand.roi import roi_from_landmarks
+from rps.recognizers.hand.tracker import JPEG_SIZES, HandTracker
+from rps.types import Frame
+from tests.recognizers.test_hand_search import FakeModels, _hand_at, _palm_at
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 V_SIGNS = sorted((FIXTURES / "sign-digits").glob("*.jpg"))
+SETTLED = [p for p in V_SIGNS if p.stem in ("IMG_4111", "IMG_5225")]  # need a 2nd read
 PHOTOS = V_SIGNS + sorted((FIXTURES / "real-hands").glob("*.jpg"))
 
 
@@ -40,20 +42,33 @@ def test_only_a_blocky_frame_is_smoothed_and_a_stream_is_judged_every_few_frames
     assert stream(blocky) is not blocky and stream.blocky
 
 
-@pytest.fixture(scope="module")
-def reader():
-    model = load_recognizer("hand", track=False, realtime=False)
-    return model.build(open_backend(), "CPU", model.default_precision, (100, 100),
-                       RingSettings())
-
-
 @pytest.mark.parametrize("path", V_SIGNS, ids=lambda p: p.name)
-def test_a_v_sign_in_heavy_jpeg_is_read_as_scissors_only_when_deblocked(reader, path):
+def test_a_v_sign_in_heavy_jpeg_is_read_as_scissors_only_when_judged_blocky(reader, path,
+                                                                           monkeypatch):
+    frame = Frame(0, 0.0, jpeg(cv2.imread(str(path)), 8))
+    assert reader.read(frame).label == "scissors"
+    monkeypatch.setattr(deblock_mod, "BLOCKY", float("inf"))  # no frame is judged blocky
+    assert reader.read(frame).label != "scissors"
+
+
+@pytest.mark.parametrize("path", SETTLED, ids=lambda p: p.name)
+def test_in_heavy_jpeg_a_hand_is_read_again_on_its_own_landmarks_square(reader, path,
+                                                                          monkeypatch):
     frame = Frame(0, 0.0, jpeg(cv2.imread(str(path)), 8))
     assert reader.read(frame).label == "scissors"
     tracker: HandTracker = reader.stages.tracker
-    keep, tracker.deblock = tracker.deblock, lambda image: image
-    try:
-        assert reader.read(frame).label != "scissors"
-    finally:
-        tracker.deblock = keep
+    monkeypatch.setattr(tracker, "_settle", lambda image, hands, *_: hands)
+    assert reader.read(frame).label != "scissors"  # the first reading alone
+
+
+def test_only_in_a_blocky_still_is_a_found_hand_read_a_second_time():
+    rng = np.random.default_rng(0)
+    smooth = cv2.GaussianBlur(rng.integers(0, 255, (480, 640, 3), np.uint8), (0, 0), 3)
+    counts = []
+    for image in (smooth, jpeg(smooth, 5)):
+        fake = FakeModels(1.0, palms=[_palm_at(320, 240)])
+        assert len(HandTracker(fake.detect, fake.read, track=False)(image)) == 1
+        counts.append(len(fake.reads))
+    assert counts[1] == counts[0] + 1  # its own square at JPEG_SIZES, the readings averaged
+    mid = roi_from_landmarks(_hand_at(320, 240))
+    assert [round(r.size / mid.size, 3) for r in fake.reads[-1]] == list(JPEG_SIZES)

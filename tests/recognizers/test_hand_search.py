@@ -16,6 +16,7 @@ from rps.modeltools.eval_folder import eval_folder
 from rps.recognizers import load_recognizer
 from rps.recognizers.hand import tracker as tracker_mod
 from rps.recognizers.hand.palm import Palm, tiles
+from rps.recognizers.hand.readings import averaged
 from rps.recognizers.hand.roi import Roi, search_rois, whole_rois
 from rps.recognizers.hand.tracker import CONFIRM, PER_FRAME, HandTracker, Reading
 
@@ -50,7 +51,8 @@ class FakeModels:
         return [Reading(_hand_at(*self.at), self.presence, 0.0, r) for r in rois]
 
 
-IMAGE = np.zeros((480, 640, 3), np.uint8)
+IMAGE = np.zeros((480, 640, 3), np.uint8)  # in colour (blue to the right): a grey frame
+IMAGE[..., 0] = np.linspace(0, 120, 640, dtype=np.uint8)  # is also looked at tinted
 
 
 @pytest.mark.parametrize("presence, found", [(0.7, 0), (CONFIRM + 0.05, 1)])
@@ -316,3 +318,12 @@ def test_eval_stream_carries_tracking_from_frame_to_frame(tmp_path, monkeypatch)
     ran.clear()
     assert eval_folder(tmp_path / "set", quiet=True)["mode"] == "stills"
     assert ran == [True] * 4  # each still alone
+
+
+def test_readings_averaged_are_the_mean_of_those_flagged_as_a_hand():
+    roi = Roi(320, 240, 200, 0.0)
+    a, b, c = (Reading(_hand_at(x, 240), p, 0.0, roi) for x, p in
+               ((300, 0.9), (340, 0.7), (500, 0.2)))
+    both = averaged(a, [a, b, c], 0.5)
+    assert np.allclose(both.landmarks, _hand_at(320, 240)) and both.presence == 0.9
+    assert averaged(a, [c], 0.5) is a  # none flagged: the hand as it was

@@ -11,14 +11,12 @@ import cv2
 import numpy as np
 import pytest
 
-from rps.inference.backend import open_backend
 from rps.modeltools.degrade import low_contrast
-from rps.recognizers import load_recognizer
 from rps.recognizers.hand import tracker as tracker_mod
 from rps.recognizers.hand.palm import tiles
 from rps.recognizers.hand.roi import roi_from_landmarks, search_rois, whole_rois
 from rps.recognizers.hand.tracker import CONFIRM, PRESENCE, HandTracker, Reading
-from rps.types import Frame, RingSettings
+from rps.types import Frame
 from tests.recognizers.test_hand_search import IMAGE, FakeModels, _hand_at, _palm_at
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real-hands"
@@ -74,13 +72,6 @@ def test_with_two_hands_the_doubted_one_asked_about_is_not_the_one_already_read(
     hands = t(IMAGE)
     assert [round(float(r.landmarks[:, 0].mean())) // 100 for r in vouch.asked] == [4]
     assert sorted(round(float(h.landmarks[:, 0].mean())) // 100 for h in hands) == [1, 4]
-
-
-@pytest.fixture(scope="module")
-def reader():
-    model = load_recognizer("hand", track=False, realtime=False)
-    return model.build(open_backend(), "CPU", model.default_precision, (480, 640),
-                       RingSettings())
 
 
 def _read(reader, image: np.ndarray, second: bool) -> str:

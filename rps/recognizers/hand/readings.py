@@ -80,3 +80,14 @@ def whole_of(hand: Reading, hands: list[Reading], wide: list[Reading], larger: f
     around = [x for x in wide if np.ptp(x.landmarks[:, :2], 0).max() >= larger * size and
               _holds(x, hand) and not any(_holds(x, o) for o in hands if o is not hand)]
     return max(around, key=lambda x: x.presence) if around else hand
+
+
+def averaged(first: Reading, reads: list[Reading], gate: float) -> Reading:
+    """The reads flagged above ``gate`` as one hand: their mean landmarks, and the flag and
+    handedness of the likeliest; on the first read's ROI. ``first`` if none is flagged."""
+    sure = [r for r in reads if r.presence > gate]
+    if not sure:
+        return first
+    best = max(sure, key=lambda r: r.presence)
+    lm = sure[0].landmarks if len(sure) == 1 else np.mean([r.landmarks for r in sure], 0)
+    return Reading(lm, best.presence, best.left_score, reads[0].roi)

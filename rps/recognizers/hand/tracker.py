@@ -32,7 +32,9 @@ other frame, which halves what a lost hand costs on top of palm detection), then
 or ``per_frame`` squares in rotation (in real time on one frame in ``QUIET_EVERY``), so a
 quiet room costs little.
 
-Heavy JPEG is smoothed before anything reads it (``deblock``).
+Heavy JPEG is smoothed before anything reads it (``deblock``); with ``_whole``, its hands are
+read again around their own landmarks' ROI (``_settle``). A grey frame in which a search
+of every candidate found no hand is searched again in a skin tone (``grey``).
 
 Kept free of OpenVINO: it is given the detector and the landmark reader as callables, so
 the loop is tested on its own and the recognizer decides how the models run.
@@ -41,28 +43,25 @@ the loop is tested on its own and the recognizer decides how the models run.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
 from rps.recognizers.hand.deblock import Deblock
+from rps.recognizers.hand.grey import is_grey, tinted
 from rps.recognizers.hand.palm import MIN_SCORE, Palm, iou, tiles
 from rps.recognizers.hand.readings import (
     SAME_HAND_IOU,
     Reading,
     associate,
+    averaged,
     has_moved,
     new_hands,
     read_in,
     unread,
     whole_of,
 )
-from rps.recognizers.hand.roi import (
-    Roi,
-    roi_from_landmarks,
-    roi_from_palm,
-    search_rois,
-    whole_rois,
-)
+from rps.recognizers.hand.roi import Roi, roi_from_landmarks, roi_from_palm, search_rois, whole_rois
 from rps.recognizers.hand.view import ViewWatch
 
 PRESENCE = 0.5  # the landmark model's hand flag (the solution's min_tracking_confidence)
@@ -75,6 +74,7 @@ QUIET_EVERY = 6  # in real time a quiet view is searched on one frame in this ma
 LINGER_EVERY = 2  # in real time where a hand was lost is read on one frame in this many
 WHOLE_HAND = 1.5  # a hand this much larger around one read is the whole of it (``_whole``)
 DEBLOCK_EVERY = 30  # in real time a camera's JPEG blockiness is judged once a second
+JPEG_SIZES = (1.0, 0.9, 1.1)  # a hand in heavy JPEG is read again on these sizes of its ROI
 
 
 class HandTracker:
@@ -111,6 +111,7 @@ class HandTracker:
         self._provisional = False  # a tracked hand was found by the search alone
         self._checks = 0  # frames, for rechecking a provisional hand every few
         self._fresh = False  # this frame is a new view
+        self._everywhere = False  # this frame's search read every candidate
 
     def reset(self) -> None:
         """Forget the view: a new source starts from scratch."""
@@ -121,23 +122,42 @@ class HandTracker:
 
     def __call__(self, image: np.ndarray) -> list[Reading]:
         image = self.deblock(image)  # heavy JPEG smoothed (``deblock``); others as they are
-        rois = list(self.tracked) if self.track else []
-        trusted = [] if self._provisional else list(rois)  # ROIs of hands a palm vouched for
-        # A new view (a cut, a jump) is read as a still would be, and the tracked squares
-        # only if that finds no hand: last frame's square can fit a hand in the new view
-        # badly enough to read another pose, yet well enough to keep its flag.
+        # A new view is read as a still, the tracked squares only if that finds no hand:
+        # last frame's square can fit a hand in the new view badly, yet keep its flag.
         self._fresh = self.track and self.view.changed(image)
+        self._checks += 1
+        self._since_whole += 1  # a still, or a new view (in real time once in COOLDOWN)
+        # In real time an empty view unchanged since palm detection last found nothing in it
+        # is detected on one frame in ``QUIET_EVERY`` (a lost hand is still read where it was).
+        idle = self.view.idle_empty(self.track and bool(self.tracked) and not self._fresh)
+        self._everywhere, self.searched = False, 0  # set by the search
+        hands, trusted = self._find(image, idle)
+        if not hands and self._everywhere and is_grey(image):  # skin tones put back (``grey``)
+            hands, trusted = self._find(tinted(image), idle, again=True)
+        hands.sort(key=lambda r: -r.presence)
+        hands = hands[:self.max_hands]
+        self._provisional = not all(read_in(h, trusted) for h in hands)
+        self.tracked = associate([], [roi_from_landmarks(r.landmarks) for r in hands])
+        if hands:
+            self._last, self._since_hand = [h.roi for h in hands], 0
+        else:
+            self._since_hand += 1
+        if hands or self.palm_ran:
+            self.view.saw(bool(hands))
+        return hands
+
+    def _find(self, image: np.ndarray, idle: bool, again: bool = False
+              ) -> tuple[list[Reading], list[Roi]]:
+        """The hands in the frame, and the ROIs of those a palm vouched for (``again``: a
+        second look at the frame, searched everywhere as the first was)."""
+        rois = list(self.tracked) if self.track else []
+        trusted = [] if self._provisional else list(rois)
         held, rois = (rois, []) if self._fresh else ([], rois)
         # A hand only the search found (no sure palm yet) may be a face or a fold of cloth:
         # palm detection keeps running (in real time every few frames), so a real hand
         # that comes in is read, and the better hand flag wins.
-        self._checks += 1
         recheck = bool(rois) and self._provisional and self._checks % self.quiet_every == 0
-        # In real time an empty view that has not changed since palm detection last found
-        # nothing in it is detected again only on one frame in ``QUIET_EVERY``: on the same
-        # pixels it would find nothing again (a hand just lost is still read where it was).
-        idle = self.view.idle_empty(tracking=bool(rois))
-        self.palm_ran, self.searched = (len(rois) < self.max_hands or recheck) and not idle, 0
+        self.palm_ran = (len(rois) < self.max_hands or recheck) and not idle
         weak: list[Roi] = []
         if self.palm_ran:
             rois, weak = self._palms(image, rois, trusted)
@@ -152,29 +172,17 @@ class HandTracker:
             hands += self._keep(self.read(image, found), self.presence) if found else []
         moved = new_hands(hands, moved)
         if moved and (len(hands) < self.max_hands or recheck):  # missed, or a rival
-            again = self.read(image, [roi_from_landmarks(h.landmarks) for h in moved])
-            trusted += [b.roi for a, b in zip(moved, again, strict=True) if read_in(a, trusted)]
-            hands += [b if b.presence > self.presence else a
-                      for a, b in zip(moved, again, strict=True)]
+            hands += self._settle(image, moved, trusted)
         if len(hands) < self.max_hands and self.search:
-            hands += self._search(image, hands, weak)
-        self._since_whole += 1  # a still, or a new view (in real time once in COOLDOWN)
+            hands += self._search(image, hands, weak, again)
         if hands and (not self.track or (self._fresh and self._since_whole > self.cooldown)):
             self._since_whole, hands = 0, self._whole(image, hands, trusted)
+            if self.deblock.blocky:  # heavy JPEG: read again around its own landmarks
+                hands = self._settle(image, hands, trusted, JPEG_SIZES)
         held = unread(hands, held) if len(hands) < self.max_hands else []
         if held:  # a square can still hold a hand that moved out of it: read it once only
             hands += new_hands(hands, self._keep(self.read(image, held), self.presence))
-        hands.sort(key=lambda r: -r.presence)
-        hands = hands[:self.max_hands]
-        self._provisional = not all(read_in(h, trusted) for h in hands)
-        self.tracked = associate([], [roi_from_landmarks(r.landmarks) for r in hands])
-        if hands:
-            self._last, self._since_hand = [h.roi for h in hands], 0
-        else:
-            self._since_hand += 1
-        if hands or self.palm_ran:
-            self.view.saw(bool(hands))
-        return hands
+        return hands, trusted
 
     def _palms(self, image: np.ndarray, tracked: list[Roi], trusted: list[Roi]
                ) -> tuple[list[Roi], list[Roi]]:
@@ -188,19 +196,34 @@ class HandTracker:
             t.box(), np.stack([r.box() for r in sure])).max() > SAME_HAND_IOU]
         return associate(sure, tracked), weak
 
+    def _settle(self, image: np.ndarray, hands: list[Reading], trusted: list[Roi],
+                sizes: tuple[float, ...] = (1.0,)) -> list[Reading]:
+        """Each hand read again on the ROI its own landmarks give, at these ``sizes`` of it
+        (``readings.averaged``), and trusted as before. After a move the ROI it was read
+        in is stale; in heavy JPEG the first reading is noisy and ones centred on it agree."""
+        rois = [roi_from_landmarks(h.landmarks) for h in hands]
+        again = self.read(image, [replace(r, size=k * r.size) for r in rois for k in sizes])
+        out = []
+        for i, a in enumerate(hands):
+            b = averaged(a, again[i * len(sizes):(i + 1) * len(sizes)], self.presence)
+            out += new_hands(out, [b])  # two readings can settle on one hand
+            if b is not a and read_in(a, trusted):
+                trusted.append(b.roi)
+        return out
+
     def _keep(self, readings: list[Reading], gate: float) -> list[Reading]:
         return [r for r in readings if r.presence > gate]
 
-    def _search(self, image: np.ndarray, hands: list[Reading], weak: list[Roi]
+    def _search(self, image: np.ndarray, hands: list[Reading], weak: list[Roi], again: bool
                 ) -> list[Reading]:
         """Hands the palm detector missed, confirmed by the landmark model's flag."""
         h, w = image.shape[:2]
         grid, zoomed = search_rois(w, h), tiles(w, h)
-        self._since_full += 1
+        self._since_full += not again
         # In real time a new view with a hand still tracked gets the bounded search: its
         # tracked square comes next, and a full search would stall the frame.
-        fresh = self._fresh and self._since_full > self.cooldown and not (
-            self.cooldown and self.tracked)
+        fresh = again or (self._fresh and self._since_full > self.cooldown and not (
+            self.cooldown and self.tracked))
         around = [Roi(r.cx, r.cy, r.size * 1.5, 0.0) for r in self._last] if self.track \
             else []  # where the hands were, enlarged
         if self.track and self._since_hand >= self.full and not fresh:  # quiet: a few
@@ -214,10 +237,10 @@ class HandTracker:
                 [grid[(k * self.per_frame + i) % len(grid)] for i in range(self.per_frame)]
             looks = [zoomed[k % len(zoomed)]] if self._turn % 2 and on else []
         else:  # a still, a hand just lost or a new view: everywhere
-            self._since_full = 0
+            self._since_full, self._everywhere = 0, True
             last, picks, looks = around, grid, zoomed
         palms = [roi_from_palm(p.box, p.keypoints) for t in looks for p in self.detect(image, t)]
-        self.searched, out, self._doubts = 0, [], []
+        out, self._doubts = [], []
         for tier in (weak + palms + last, picks):  # the likelier places first
             out += self._confirm(image, hands + out, unread(hands + out, tier))
             if len(hands) + len(out) >= self.max_hands:
