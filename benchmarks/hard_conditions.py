@@ -11,7 +11,8 @@ far frames are cut from where the clean frame's hand is (frames with no hand fou
 skipped and counted). The last line is ``worst_condition X.XXXX``: the lowest rock / paper /
 scissors accuracy of any condition, stills. ``--fit`` reads the sessions and rps-cv hands
 the classifier is fitted to instead (on other rooms), to choose a parameter without looking
-at the measure.
+at the measure; the JPEG landmark model (``distill_landmarks``) was fitted to most of them too,
+so its JPEG rows flatter it.
 
     python benchmarks/hard_conditions.py [--per-class 40] [--json out.json] [--fit]
 """
@@ -28,17 +29,12 @@ import numpy as np
 import openvino as ov
 
 from rps.inference.core import make_core
-from rps.modeltools import synth
-from rps.modeltools.dataset import held_out_real, held_out_session, scan
 from rps.modeltools.degrade import dim, grey, jpeg, low_contrast, motion_blur
-from rps.modeltools.eval_folder import natural, read_streams
+from rps.modeltools.eval_folder import read_streams
+from rps.modeltools.real_frames import THROWS, Frames, real_frames
 from rps.recognizers import load_recognizer
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data"
-MORE = ("subhih-webcam", "epsrc-fingers", "far-emrecandir9", "sign-digits")
 CONDITIONS = ("clean", "grey", "dim", "low_contrast", "close_up", "far", "motion_blur", "jpeg")
-THROWS = ("rock", "paper", "scissors")
 NONE = ("empty", "non-throw")  # no hand in view; a hand that shows no throw
 EMPTY = ("rps-real-dev", "rps-cv-real-composites")  # their none frames show no hand
 OUT_WH = (640, 480)  # close-up and far frames, a webcam's size
@@ -111,44 +107,9 @@ def variant(condition: str, img: np.ndarray, lm: np.ndarray | None, key: str
             "motion_blur": lambda: motion_blur(img, rng)}[condition]()
 
 
-def spread(items: list, n: int) -> list:
-    """``n`` items spread evenly over the list (deterministic)."""
-    return items if len(items) <= n else [items[int(i)] for i in
-                                          np.linspace(0, len(items) - 1, n)]
-
-
-def sources(per_class: int, seed: int = 0, fit: bool = False
-            ) -> dict[str, list[tuple[str, str, np.ndarray]]]:
-    """Per source: (class, key, BGR frame) in natural order, ``per_class`` a class. ``fit``:
-    the sessions and rps-cv hands the classifier is fitted to instead (no rps-real-dev)."""
-    out: dict[str, list] = {}
-
-    def add(name: str, samples: list) -> None:
-        rows = []
-        for c in ("none", *THROWS):
-            for s in spread(natural([s for s in samples if s.label == c]), per_class):
-                rows.append((c, str(s.path), cv2.imread(str(s.path))))
-        out[name] = rows
-
-    if not fit:
-        add("rps-real-dev", scan(DATA / "rps-real-dev"))
-    for name in MORE:
-        add(name, [s for s in scan(DATA / "real-more" / name)
-                   if held_out_session(s.path) != fit])
-    rng = np.random.default_rng(seed)
-    real = [s for s in scan(DATA / "rps-cv-real") if held_out_real(s.path) != fit]
-    rows = []
-    for c in THROWS:
-        for s in spread([s for s in real if s.label == c], per_class):
-            hand, alpha = synth.green_mask(cv2.rotate(cv2.imread(str(s.path)),
-                                                      cv2.ROTATE_90_CLOCKWISE))
-            bg = np.clip(synth.room(rng, 480, 640), 0, 255).astype(np.uint8)
-            rows.append((c, f"{s.path}|composite", synth.place_hand(bg, hand, alpha, rng)))
-    for i in range(per_class):  # empty generated rooms
-        bg = np.clip(synth.room(rng, 480, 640), 0, 255).astype(np.uint8)
-        rows.append(("none", f"room{i}", synth.webcam_look(bg, rng)))
-    out["rps-cv-real-composites"] = rows
-    return out
+def sources(per_class: int, seed: int = 0, fit: bool = False) -> Frames:
+    """The frames measured (``fit``: fitted to), ``per_class`` a class and source."""
+    return real_frames(per_class, seed, fit)
 
 
 def clean_landmarks(frames: list[tuple[str, str, np.ndarray]]) -> list[np.ndarray | None]:

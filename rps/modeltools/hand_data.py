@@ -55,8 +55,9 @@ def read_folder(root: Path, cache: Path | None = None, device: str = "CPU",
     samples = scan(root)
     hand = load_hand(track=False)
     stamps = [f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in
-              [s.path for s in samples] + [f.xml("FP32").with_suffix(".bin")
-                                           for f in (hand.palm, hand.landmarks)]]
+              [s.path for s in samples] + [f.root / "metadata.json"  # each file's sha256
+                                           for f in (hand.palm, hand.landmarks, hand.jpeg)
+                                           if f is not None]]
     key = hashlib.sha256("\n".join([READER, str(spoiled), *stamps]).encode())
     npz = cache / f"{root.name}-{key.hexdigest()[:12]}.npz" if cache else None
     if npz is not None and npz.is_file():

@@ -42,7 +42,9 @@ def test_another_precisions_weights_are_one_line_naming_the_file(tmp_path, recog
 def test_every_shipped_model_folder_is_stamped_and_matches():
     """Fails after a shipped model is replaced without `python scripts/stamp_models.py`."""
     folders = [p.parent for p in SHIPPED_MODELS.rglob("metadata.json")]
-    assert len(folders) == 4
+    assert sorted(f.relative_to(SHIPPED_MODELS).as_posix() for f in folders) == [
+        "mediapipe-hands/landmarks", "mediapipe-hands/landmarks-jpeg", "mediapipe-hands/palm",
+        "rps-hand", "rps-mobilenet"]
     for folder in folders:
         stamps = json.loads((folder / "metadata.json").read_text()).get("files", {})
         ir = {f"{p}/model{ext}" for p in PRECISIONS for ext in (".xml", ".bin")

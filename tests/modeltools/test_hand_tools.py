@@ -89,3 +89,16 @@ def test_recombined_none_poses_fold_the_fingers_asked_for():
     reach = np.stack([np.linalg.norm(canonical(p)[[8, 12, 16, 20], :2], axis=1) for p in poses])
     patterns = {tuple(int(v) for v in r > 1.5) for r in reach}
     assert patterns <= set(NOT_THROWS) and len(patterns) > 5
+
+
+def test_training_landmarks_are_read_once_then_come_from_the_cache(tmp_path):
+    from rps.modeltools.hand_data import read_folder
+
+    first = read_folder(FIXTURES, tmp_path)
+    assert len(first.paths) + first.missed == sum(1 for _ in FIXTURES.rglob("*.jpg"))
+    assert first.landmarks.shape[1:] == (21, 3) and len(first.paths) >= 2
+    cached = list(tmp_path.glob("*.npz"))
+    assert len(cached) == 1
+    again = read_folder(FIXTURES, tmp_path)
+    np.testing.assert_array_equal(again.landmarks, first.landmarks)
+    assert list(tmp_path.glob("*.npz")) == cached  # the same key: read from the cache

@@ -52,8 +52,9 @@ def test_a_v_sign_in_heavy_jpeg_is_read_as_scissors_only_when_judged_blocky(read
 
 
 @pytest.mark.parametrize("path", SETTLED, ids=lambda p: p.name)
-def test_in_heavy_jpeg_a_hand_is_read_again_on_its_own_landmarks_square(reader, path,
+def test_in_heavy_jpeg_a_hand_is_read_again_on_its_own_landmarks_square(mediapipe_reader, path,
                                                                           monkeypatch):
+    reader = mediapipe_reader  # the JPEG landmark model reads these right the first time
     frame = Frame(0, 0.0, jpeg(cv2.imread(str(path)), 8))
     assert reader.read(frame).label == "scissors"
     tracker: HandTracker = reader.stages.tracker

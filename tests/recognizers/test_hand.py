@@ -159,3 +159,23 @@ def test_the_engine_serves_the_hand_recognizer_through_switches(tmp_path):
     assert preds[0].device == "CPU" and preds[-1].precision == "FP16"
     assert preds[-1].device == "AUTO"
     assert all(p.label == "none" for p in preds)  # no hand in the synthetic frames
+
+
+def test_the_jpeg_landmark_model_is_optional_in_a_stages_folder(tmp_path):
+    import json
+    import shutil
+
+    from rps.recognizers.hand.recognizer import DEFAULT_HAND_MODEL, DEFAULT_STAGES, load_hand
+
+    stages = tmp_path / "stages"
+    for part in ("palm", "landmarks"):
+        shutil.copytree(DEFAULT_STAGES / part, stages / part)
+    cls = tmp_path / "hand"
+    shutil.copytree(DEFAULT_HAND_MODEL, cls)
+    meta = json.loads((cls / "metadata.json").read_text())
+    (cls / "metadata.json").write_text(json.dumps({**meta, "stages": str(stages)}))
+    assert load_hand(cls).jpeg is None
+    plain = load_hand(cls).stages()
+    assert plain._lm_blocky is plain._lm  # MediaPipe's model reads every frame
+    shipped = load_hand().stages()
+    assert load_hand().jpeg is not None and shipped._lm_blocky is not shipped._lm

@@ -1,7 +1,9 @@
 """Heavy JPEG (a cheap webcam's MJPEG, a photo saved small) cuts the frame into 8 x 8
 blocks whose edges the landmark model reads as fingers that are not there: its hand flag
 falls and V signs read as none. Such a frame is smoothed a little before any stage reads it,
-as a decoder's deblocking filter would; a frame without blocks is passed as it is.
+as a decoder's deblocking filter would, and on a local device its landmarks are read by a
+copy of the model distilled on such frames (``stages``, ``modeltools.distill_landmarks``); a
+frame without blocks is passed as it is.
 
 Chosen on fit data only (real-more's sessions that are not held out and rps-cv-real hands
 composited on rooms, saved at JPEG quality 8 and 15): see ``SIGMA`` and ``BLOCKY``.

@@ -18,7 +18,7 @@ from typing import ClassVar
 import numpy as np
 import openvino as ov
 
-from rps.errors import ModelError
+from rps.errors import ModelError, RpsError
 from rps.inference.backend import Backend, compile_timed
 from rps.inference.core import first_line
 from rps.inference.modelfiles import SHIPPED_MODELS, ModelFiles, load_model_files
@@ -47,6 +47,7 @@ class HandModel:
     track: bool = True  # False: every frame is a still image (rps eval)
     realtime: bool = True  # False: a stream's search is never spread over frames (rps eval)
     second: ModelFiles | None = None  # the CNN vouching for doubted hands (``second``)
+    jpeg: ModelFiles | None = None  # the landmark model for blocky frames (``stages``)
     kind: ClassVar[str] = "hand"
     stage_names: ClassVar[tuple[str, ...]] = ("palm", "landmarks", "classifier")
     teachable: ClassVar[bool] = True  # the classifier's last layer, on the recorded hands
@@ -90,7 +91,8 @@ class HandModel:
             raise ModelError(f"hand model {self.name} has no {precision} variant for every "
                              f"stage (has: {', '.join(self.variants) or 'none'})")
         stages, ms = compile_stages(backend, self.palm, self.landmarks, device, precision,
-                                    settings, self.max_hands, self.track, self.realtime)
+                                    settings, self.max_hands, self.track, self.realtime,
+                                    None if is_remote(device) else self.jpeg)
         cls_precision = precision if precision in self.files.variants else "FP32"
         cls_ir = prepare_classifier(backend, self.files, cls_precision)
         # Remote devices: the classifier (microseconds) stays here, cheaper than a round trip
@@ -108,18 +110,29 @@ class HandModel:
         """The palm and landmark stages alone, no classifier (tools that read landmarks)."""
         return compile_stages(as_backend(backend), self.palm, self.landmarks, device,
                               precision, RingSettings(), self.max_hands, self.track,
-                              self.realtime)[0]
+                              self.realtime, self.jpeg)[0]
 
 
 def compile_stages(backend: Backend, palm_files: ModelFiles, lm_files: ModelFiles,
                    device: str, precision: str, settings: RingSettings, max_hands: int = 1,
-                   track: bool = True, realtime: bool = True) -> tuple[HandStages, float]:
-    """Palm detector and landmark model compiled, with preprocessing embedded; and the
+                   track: bool = True, realtime: bool = True, jpeg: ModelFiles | None = None
+                   ) -> tuple[HandStages, float]:
+    """Palm detector and landmark model compiled, with preprocessing embedded (and the
+    landmark model for blocky frames: its one file, run at ``precision``); and the
     milliseconds the compiles took."""
     palm_ir, lm_ir = prepare_stages(backend, palm_files, lm_files, precision)
     (p, t1), (lm, t2) = (compile_timed(backend, ir, device, precision, settings)
                          for ir in (palm_ir, lm_ir))
-    return HandStages(p, lm, max_hands, track, realtime), t1 + t2
+    blocky, t3 = None, 0.0
+    if jpeg is not None:
+        at = precision if precision in jpeg.variants else next(iter(jpeg.variants))
+        blocky_ir = embed_unit_scaling(backend.read(jpeg.xml(at)), LANDMARK_SIZE)
+        check_stages(palm_ir, blocky_ir, jpeg.root)
+        try:
+            blocky, t3 = compile_timed(backend, blocky_ir, device, precision, settings)
+        except RpsError:  # it only helps heavy JPEG: MediaPipe's model reads every frame
+            blocky = None
+    return HandStages(p, lm, max_hands, track, realtime, blocky), t1 + t2 + t3
 
 
 def prepare_stages(backend: Backend, palm_files: ModelFiles, lm_files: ModelFiles,
@@ -169,18 +182,21 @@ def read_classifier(backend: Backend | ov.Core, files: ModelFiles, precision: st
 def load_hand(path: str | Path | None = None, max_hands: int = 1, track: bool = True,
               realtime: bool = True) -> HandModel:
     """A classifier folder and its stages: metadata ``stages`` is a folder with ``palm/`` and
-    ``landmarks/``, relative to the classifier's folder or absolute (a personal model in the
-    user data folder records the shipped stages' absolute path); missing, or not found
-    there (a folder moved to another machine), it is the shipped MediaPipe IR."""
+    ``landmarks/`` (and, if there, ``landmarks-jpeg/``: ``stages``), relative to the
+    classifier's folder or absolute (a personal model in the user data folder records the
+    shipped stages' absolute path); missing, or not found there (a folder moved to another
+    machine), it is the shipped MediaPipe IR."""
     files = load_model_files(path or DEFAULT_HAND_MODEL)
     stages = files.metadata.get("stages")
     base = (files.root / stages).resolve() if isinstance(stages, str) and stages else \
         DEFAULT_STAGES
     if not ((base / "palm").is_dir() and (base / "landmarks").is_dir()):
         base = DEFAULT_STAGES
+    jpeg = base / "landmarks-jpeg"
     return HandModel(files, load_model_files(base / "palm", need_labels=False),
                      load_model_files(base / "landmarks", need_labels=False), max_hands, track,
-                     realtime, second_files())
+                     realtime, second_files(),
+                     load_model_files(jpeg, need_labels=False) if jpeg.is_dir() else None)
 
 
 class HandRecognizer:

@@ -31,11 +31,17 @@ class HandStages:
     """Palm detection (when tracking lost a hand) -> ROI -> landmarks, timed per stage."""
 
     def __init__(self, palm_model: ov.CompiledModel, lm_model: ov.CompiledModel,
-                 max_hands: int = 1, track: bool = True, realtime: bool = True):
+                 max_hands: int = 1, track: bool = True, realtime: bool = True,
+                 blocky_model: ov.CompiledModel | None = None):
         self._palm = palm_model.create_infer_request()
         # Up to max_hands palm ROIs plus the hands still tracked can be read in one frame.
         # (a search reads its candidates in chunks of as many).
-        self._lm = [lm_model.create_infer_request() for _ in range(max(2, 2 * max_hands))]
+        n = max(2, 2 * max_hands)
+        self._lm = [lm_model.create_infer_request() for _ in range(n)]
+        # Frames judged blocky (heavy JPEG) are read by the landmark model distilled on
+        # such frames (``modeltools.distill_landmarks``); every other frame by MediaPipe's.
+        self._lm_blocky = [blocky_model.create_infer_request() for _ in range(n)] \
+            if blocky_model is not None else self._lm
         self._anchors = palm.ssd_anchors()
         self._palm_scores = int(np.argmin([o.get_partial_shape()[-1].get_length()
                                            for o in palm_model.outputs]))
@@ -65,9 +71,10 @@ class HandStages:
     def _read(self, image: np.ndarray, rois: list[roi.Roi]) -> list[Reading]:
         """The landmark model on each ROI, as many at once as there are requests."""
         out = []
-        for at in range(0, len(rois), len(self._lm)):
-            chunk = rois[at:at + len(self._lm)]
-            reqs = self._lm[:len(chunk)]
+        lm = self._lm_blocky if self.tracker.deblock.blocky else self._lm
+        for at in range(0, len(rois), len(lm)):
+            chunk = rois[at:at + len(lm)]
+            reqs = lm[:len(chunk)]
             for req, r in zip(reqs, chunk, strict=True):
                 req.start_async({0: roi.crop(image, r, LANDMARK_SIZE)[None]})
             for req, r in zip(reqs, chunk, strict=True):

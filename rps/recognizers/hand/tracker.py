@@ -32,9 +32,9 @@ other frame, which halves what a lost hand costs on top of palm detection), then
 or ``per_frame`` squares in rotation (in real time on one frame in ``QUIET_EVERY``), so a
 quiet room costs little.
 
-Heavy JPEG is smoothed before anything reads it (``deblock``); with ``_whole``, its hands are
-read again around their own landmarks' ROI (``_settle``). A grey frame in which a search
-of every candidate found no hand is searched again in a skin tone (``grey``).
+Heavy JPEG is smoothed (``deblock``) and read by a landmark model distilled on it (``stages``);
+with ``_whole`` its hands are re-read on their own landmarks' ROI (``_settle``). A grey frame in
+which a search of every candidate found no hand is searched again in a skin tone (``grey``).
 
 Kept free of OpenVINO: it is given the detector and the landmark reader as callables, so
 the loop is tested on its own and the recognizer decides how the models run.
