@@ -12,6 +12,7 @@ composited on rooms, saved at JPEG quality 8 and 15): see ``SIGMA`` and ``BLOCKY
 from __future__ import annotations
 
 from collections import deque
+from statistics import median_low
 
 import cv2
 import numpy as np
@@ -19,7 +20,7 @@ import numpy as np
 BLOCK = 8  # JPEG's block side, in pixels of the decoded frame
 BLOCKY = 2.0  # blockiness from which a frame is smoothed (clean frames ~1, quality 8 ~3)
 SIGMA = 0.8  # the smoothing, a Gaussian's sigma in pixels
-KEEP = 9  # a stream's last measures whose median judges it (one frame in 7 measured: 2 s)
+KEEP = 9  # the game's last measures whose lower median judges it (about 2 s at 30 fps)
 
 
 def blockiness(image: np.ndarray) -> float:
@@ -46,9 +47,9 @@ class Deblock:
     """Smooths blocky frames. A camera's compression hardly changes from frame to frame, but
     a video's keyframes are blockier than the frames between them (the demo clip's h264:
     every 12th frame; judged on one frame a second, 43% of its frames were smoothed). So in
-    a stream the blockiness of one frame in ``every`` is measured (seven in the game: a
-    keyframe interval that is a multiple of it is rare) and the median of the last ``KEEP``
-    measures judges (a still: its own)."""
+    the game the blockiness of one frame in ``every`` is measured (seven: a keyframe interval
+    of 7 or 14 frames is rare) and the lower median of the last ``KEEP`` measures judges;
+    with ``every`` 1 (stills, offline streams) each frame is judged alone."""
 
     def __init__(self, every: int = 1):
         self.every = max(1, every)
@@ -59,6 +60,6 @@ class Deblock:
     def __call__(self, image: np.ndarray) -> np.ndarray:
         if self._seen % self.every == 0:
             self._measured.append(blockiness(image))
-            self.blocky = float(np.median(self._measured)) >= BLOCKY
+            self.blocky = median_low(self._measured) >= BLOCKY  # two: the cleaner
         self._seen += 1
         return cv2.GaussianBlur(image, (0, 0), SIGMA) if self.blocky else image
