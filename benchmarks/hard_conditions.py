@@ -31,7 +31,7 @@ import openvino as ov
 from rps.inference.core import make_core
 from rps.modeltools.degrade import dim, grey, jpeg, low_contrast, motion_blur
 from rps.modeltools.eval_folder import read_streams
-from rps.modeltools.real_frames import THROWS, Frames, real_frames
+from rps.modeltools.real_frames import THROWS, real_frames
 from rps.recognizers import load_recognizer
 
 CONDITIONS = ("clean", "grey", "dim", "low_contrast", "close_up", "far", "motion_blur", "jpeg")
@@ -107,11 +107,6 @@ def variant(condition: str, img: np.ndarray, lm: np.ndarray | None, key: str
             "motion_blur": lambda: motion_blur(img, rng)}[condition]()
 
 
-def sources(per_class: int, seed: int = 0, fit: bool = False) -> Frames:
-    """The frames measured (``fit``: fitted to), ``per_class`` a class and source."""
-    return real_frames(per_class, seed, fit)
-
-
 def clean_landmarks(frames: list[tuple[str, str, np.ndarray]]) -> list[np.ndarray | None]:
     """Where the hand is in each clean frame (the shipped stages, FP32, stills)."""
     stages = load_recognizer("hand", track=False).stages(ov.Core())
@@ -129,7 +124,7 @@ def main() -> None:
     ap.add_argument("--fit", action="store_true", help="fitted data instead, other rooms: for "
                     "choosing a parameter without looking at the measure (never report it)")
     args = ap.parse_args()
-    src = sources(args.per_class, seed=int(args.fit), fit=args.fit)
+    src = real_frames(args.per_class, seed=int(args.fit), fit=args.fit)
     lms = {name: clean_landmarks(rows) for name, rows in src.items()}
     core = make_core(None)
     report: dict = {}

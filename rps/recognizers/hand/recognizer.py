@@ -127,7 +127,7 @@ def compile_stages(backend: Backend, palm_files: ModelFiles, lm_files: ModelFile
     if jpeg is not None:
         at = precision if precision in jpeg.variants else next(iter(jpeg.variants))
         blocky_ir = embed_unit_scaling(backend.read(jpeg.xml(at)), LANDMARK_SIZE)
-        check_stages(palm_ir, blocky_ir, jpeg.root)
+        check_landmarks(blocky_ir, jpeg.root)
         try:
             blocky, t3 = compile_timed(backend, blocky_ir, device, precision, settings)
         except RpsError:  # it only helps heavy JPEG: MediaPipe's model reads every frame
@@ -155,6 +155,10 @@ def check_stages(palm_ir: ov.Model, lm_ir: ov.Model, where: Path) -> None:
     shapes = [tuple(o.get_partial_shape().to_shape()) for o in palm_ir.outputs]
     if sorted(shapes) != [(1, 2016, 1), (1, 2016, 18)]:
         raise ModelError(f"{where}: not MediaPipe's palm detector (outputs {shapes})")
+    check_landmarks(lm_ir, where)
+
+
+def check_landmarks(lm_ir: ov.Model, where: Path) -> None:
     if len(lm_ir.outputs) != 4 or tuple(lm_ir.output(0).get_partial_shape().to_shape()) != (
             1, 63):
         raise ModelError(f"{where}: not MediaPipe's hand landmark model")
