@@ -18,6 +18,7 @@ from rps.inference.backend import Backend, open_backend
 from rps.inference.engine import Engine
 from rps.modeltools.dataset import scan
 from rps.recognizers import load_recognizer
+from rps.recognizers.hand.deblock import BLOCK
 from rps.types import CLASSES, Frame, RecognizerModel
 from rps.userdata.files import write_text
 
@@ -108,7 +109,9 @@ def natural(samples: list) -> list:
 
 def on_canvas(images: list[np.ndarray]) -> list[np.ndarray]:
     """Frames of one stream at one size: each centred on a black canvas of the largest
-    height and width (a camera never changes size mid-stream; stretching would)."""
+    height and width (a camera never changes size mid-stream; stretching would), to the
+    nearest ``BLOCK`` pixels: a JPEG frame's blocks stay on the decoded grid, as a camera's
+    do, so the stream is judged blocky (``deblock``) where its stills are."""
     h = max(i.shape[0] for i in images)
     w = max(i.shape[1] for i in images)
     out = []
@@ -117,7 +120,8 @@ def on_canvas(images: list[np.ndarray]) -> list[np.ndarray]:
             out.append(img)
             continue
         canvas = np.zeros((h, w, 3), np.uint8)
-        y, x = (h - img.shape[0]) // 2, (w - img.shape[1]) // 2
+        y, x = ((h - img.shape[0]) // 2 // BLOCK * BLOCK,
+                (w - img.shape[1]) // 2 // BLOCK * BLOCK)
         canvas[y:y + img.shape[0], x:x + img.shape[1]] = img
         out.append(canvas)
     return out

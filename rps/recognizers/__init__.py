@@ -113,5 +113,6 @@ def load_recognizer(kind: str | None = None, model: str | Path | None = None, *,
                     ) -> RecognizerModel:
     """The recognizer a command asked for, with its model folder (default: the shipped one).
     ``track=False`` reads every frame as a still image (evaluating a folder);
-    ``realtime=False`` lets a stream search every frame fully (no frame budget)."""
+    ``realtime=False`` lets a stream search fully on every new view and the frames just
+    after it lost a hand (no frame budget)."""
     return RECOGNIZERS.load(kind, model, max_hands=max_hands, track=track, realtime=realtime)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from rps.modeltools.degrade import jpeg
+from rps.modeltools.eval_folder import on_canvas
 from rps.recognizers.hand import deblock as deblock_mod
 from rps.recognizers.hand.deblock import BLOCKY, KEEP, Deblock, blockiness
 from rps.recognizers.hand.roi import roi_from_landmarks
@@ -87,3 +88,15 @@ def test_only_in_a_blocky_still_is_a_found_hand_read_a_second_time():
     assert counts[1] == counts[0] + 1  # its own square at JPEG_SIZES, the readings averaged
     mid = roi_from_landmarks(_hand_at(320, 240))
     assert [round(r.size / mid.size, 3) for r in fake.reads[-1]] == list(JPEG_SIZES)
+
+
+@pytest.mark.parametrize("path", V_SIGNS[:1], ids=lambda p: p.name)
+def test_a_smaller_frame_in_a_stream_keeps_its_blocks_on_the_grid(path):
+    """`rps eval --stream` centres smaller frames on a canvas; to the nearest block, so a
+    heavy-JPEG frame is judged blocky there as it is alone (a camera's frames stay on it)."""
+    img = jpeg(cv2.imread(str(path)))
+    big = np.zeros((img.shape[0] + 20, img.shape[1] + 10, 3), np.uint8)  # offsets 10 and 5
+    on = on_canvas([big, img])[1]
+    assert blockiness(img) >= BLOCKY and blockiness(on) >= BLOCKY
+    ys, xs = np.nonzero(on.any(2))
+    assert ys.min() % 8 == 0 and xs.min() % 8 == 0

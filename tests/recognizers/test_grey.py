@@ -94,7 +94,7 @@ def test_the_tinted_look_searches_everywhere_and_at_most_as_often_as_the_full_se
     fake = TintedHand()
     t = HandTracker(fake.detect, fake.read, track=track, realtime=realtime)
     assert len(t(WALL)) == 1  # in the game too: the second look is a full search
-    assert t.searched == 2 * len(search_rois(640, 480))  # every candidate, in both looks
+    assert t.searcher.searched == 2 * len(search_rois(640, 480))  # every candidate, in both looks
     if realtime:
         other = WALL.copy()
         other[:, :320] = 160  # a new view right after: no full search, so no second look

@@ -61,7 +61,7 @@ def test_a_searched_candidate_needs_the_confirm_flag(presence, found):
     t = HandTracker(fake.detect, fake.read, track=False)
     hands = t(IMAGE)
     assert len(hands) == found  # 0.7 passes a tracked hand's gate (0.5), not a search's
-    assert t.searched == len(search_rois(640, 480))  # a still tries every candidate
+    assert t.searcher.searched == len(search_rois(640, 480))  # a still tries every candidate
     assert [x for x in fake.tiles if x is not None] == tiles(640, 480)  # and every tile
     if found:  # re-read on the ROI its own landmarks give before it is classified
         assert len(fake.reads) == 3 and len(fake.reads[1]) == 1
@@ -79,12 +79,12 @@ def test_a_quiet_stream_reads_a_few_candidates_a_frame_in_rotation():
     fake = FakeModels(0.0)
     t = HandTracker(fake.detect, fake.read, track=True, realtime=False)
     grid = search_rois(640, 480)
-    assert t(IMAGE) == [] and t.searched == len(grid)  # the first view: everywhere
+    assert t(IMAGE) == [] and t.searcher.searched == len(grid)  # the first view: everywhere
     fake.tiles.clear()
     seen, n = [], 2 * len(grid)
     for _ in range(n):  # the same quiet view: a tile or a few squares a frame
         assert t(IMAGE) == []
-        seen.append(t.searched)
+        seen.append(t.searcher.searched)
     squares = [r for rois in fake.reads[1:] for r in rois]
     assert max(seen) <= PER_FRAME and len(squares) == n // 2 * PER_FRAME
     assert len({r.box().tobytes() for r in squares}) == len(grid)  # every square in turn
@@ -93,7 +93,7 @@ def test_a_quiet_stream_reads_a_few_candidates_a_frame_in_rotation():
     other = IMAGE.copy()
     other[:240] = 200  # someone moved: the view changed (and the last full search is old)
     t(other)
-    assert t.searched == len(grid)
+    assert t.searcher.searched == len(grid)
 
 
 def test_in_real_time_a_quiet_view_is_searched_every_few_frames():
@@ -138,9 +138,9 @@ def test_a_hand_just_lost_is_searched_everywhere_then_where_it_was():
     full = len(search_rois(640, 480)) + 1
     for _ in range(tracker_mod.FULL):  # as a still would, its old place first
         t(IMAGE)
-        assert t.searched == full and fake.reads[-2] == [Roi(100, 100, 120, 0.0)]
+        assert t.searcher.searched == full and fake.reads[-2] == [Roi(100, 100, 120, 0.0)]
     t(IMAGE)  # then bounded: its place and a tile or a few squares
-    assert t.searched <= PER_FRAME + 1 and [Roi(100, 100, 120, 0.0)] in fake.reads[-2:]
+    assert t.searcher.searched <= PER_FRAME + 1 and [Roi(100, 100, 120, 0.0)] in fake.reads[-2:]
 
 
 def test_in_real_time_where_a_hand_was_lost_is_read_every_other_frame_for_a_while():
@@ -171,6 +171,23 @@ def test_a_tracked_hand_that_moved_is_detected_again_in_the_same_frame():
     assert t.palm_ran  # detection ran in this same frame
 
 
+def test_a_tracked_hand_flagged_below_confirm_is_detected_again_in_the_same_frame():
+    """A stale ROI can keep a hand's flag above the tracking gate yet read it worse than
+    the palm detector's ROI: the palm's reading replaces it, so the stream reads the frame
+    as a still would (``rps eval --stream``: tracking never loses what detection finds)."""
+    fake = FakeModels(1.0, at=(320, 240), palms=[_palm_at(320, 240)])
+    t = HandTracker(fake.detect, fake.read, track=True, search=False)
+    assert t(IMAGE) and t(IMAGE) and not t.palm_ran  # steady: tracked, no detection
+    tracked = t.tracked[0]
+    fake.presence = CONFIRM - 0.1  # above the gate (0.5), below the search's
+    fake.reads.clear()
+    hands = t(IMAGE)
+    assert t.palm_ran and fake.reads[0] == [tracked] and len(fake.reads) >= 2
+    assert len(hands) == 1 and hands[0].roi != tracked  # read on the palm's ROI instead
+    fake.presence = CONFIRM + 0.05
+    assert t(IMAGE) and not t.palm_ran  # a sure tracked hand: no detection
+
+
 def test_a_new_view_is_read_as_a_still_and_its_tracked_square_only_if_that_finds_nothing():
     palm = Palm(0.9, np.array([280, 200, 360, 280.0]), np.array(
         [[320, 280], [0, 0], [320, 200], [0, 0], [0, 0], [0, 0], [0, 0.0]]))
@@ -187,7 +204,7 @@ def test_a_new_view_is_read_as_a_still_and_its_tracked_square_only_if_that_finds
     fake.reads.clear()
     tracked = t.tracked[0]
     hands = t(IMAGE)
-    assert t.searched > 0 and fake.reads[-1] == [tracked]  # the still found none: tracked
+    assert t.searcher.searched > 0 and fake.reads[-1] == [tracked]  # the still found none: tracked
     assert len(hands) == 1 and hands[0].roi == tracked
 
 
@@ -216,7 +233,7 @@ def test_in_real_time_a_new_view_with_a_tracked_hand_gets_a_bounded_search():
     other = IMAGE.copy()
     other[:240] = 200
     tracked = t.tracked[0]
-    assert t(other) and t.searched <= PER_FRAME + 1 and fake.reads[-1] == [tracked]
+    assert t(other) and t.searcher.searched <= PER_FRAME + 1 and fake.reads[-1] == [tracked]
 
 
 def test_a_hand_only_the_search_found_does_not_keep_a_real_hand_out():
@@ -290,7 +307,7 @@ def test_the_confirmation_gate_rejects_what_is_not_a_hand(stages):
     scenes.append(cv2.GaussianBlur(skin, (0, 0), 9))
     for scene in scenes:
         assert _read(stages, scene, search=True) == []
-        assert stages.tracker.searched >= len(search_rois(640, 480))  # it did look
+        assert stages.tracker.searcher.searched >= len(search_rois(640, 480))  # it did look
 
 
 # ---- rps eval --stream ------------------------------------------------------------------

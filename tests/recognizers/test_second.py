@@ -39,7 +39,8 @@ def test_a_doubted_candidate_is_a_hand_only_when_vouched_for(answer):
     t = HandTracker(fake.detect, fake.read, track=False, vouch=vouch)
     hands = t(IMAGE)
     assert len(vouch.asked) == 1  # the likeliest candidate only, once
-    assert fake.reads[1] == [roi_from_landmarks(vouch.asked[0].landmarks)]  # re-read upright
+    # in colour re-read upright on its own landmarks' ROI once (grey: ``test_search``)
+    assert fake.reads[1] == [roi_from_landmarks(vouch.asked[0].landmarks)]
     assert len(hands) == answer
     # not re-read again; a still's hand is then checked against the whole frame's squares
     assert fake.reads[2:] == ([whole_rois(640, 480)] if answer else [])
@@ -76,12 +77,12 @@ def test_with_two_hands_the_doubted_one_asked_about_is_not_the_one_already_read(
 
 def _read(reader, image: np.ndarray, second: bool) -> str:
     tracker: HandTracker = reader.stages.tracker
-    keep = tracker.vouch
-    tracker.vouch = keep if second else None
+    keep = tracker.searcher.vouch
+    tracker.searcher.vouch = keep if second else None
     try:
         return reader.read(Frame(0, 0.0, image)).label
     finally:
-        tracker.vouch = keep
+        tracker.searcher.vouch = keep
 
 
 def test_a_low_contrast_fist_is_read_only_with_the_second_opinion(reader):
@@ -92,8 +93,8 @@ def test_a_low_contrast_fist_is_read_only_with_the_second_opinion(reader):
 
 def test_the_second_opinion_keeps_a_non_throw_and_non_hands_none(reader, monkeypatch):
     asked = []
-    vouch = reader.stages.tracker.vouch
-    monkeypatch.setattr(reader.stages.tracker, "vouch",
+    vouch = reader.stages.tracker.searcher.vouch
+    monkeypatch.setattr(reader.stages.tracker.searcher, "vouch",
                         lambda image, r: asked.append(ok := vouch(image, r)) or ok)
     one_finger = low_contrast(cv2.imread(str(REAL / "onefinger-1f_5_pic00063_184_114.jpg")))
     assert _read(reader, one_finger, second=True) == "none"
@@ -103,8 +104,8 @@ def test_the_second_opinion_keeps_a_non_throw_and_non_hands_none(reader, monkeyp
     cv2.ellipse(skin, (320, 240), (150, 200), 0, 0, 360, (120, 150, 200), -1)  # a face-ish
     for scene in (np.full((480, 640, 3), 90, np.uint8), cv2.GaussianBlur(skin, (0, 0), 9),
                   rng.integers(0, 256, (480, 640, 3), dtype=np.uint8)):
-        assert _read(reader, scene, second=True) == "none"
-        assert reader.stages.tracker.searched >= len(search_rois(640, 480))
+        assert _read(reader, scene, second=True) == "none" and not any(asked)
+        assert reader.stages.tracker.searcher.searched >= len(search_rois(640, 480))
 
 
 # ---- a part of a hand read as a hand ------------------------------------------------------

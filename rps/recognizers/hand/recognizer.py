@@ -219,7 +219,7 @@ class HandRecognizer:
         self._second = second
         self._second_ms = 0.0  # this frame's second opinions, counted as classifier time
         if second:
-            stages.tracker.vouch = self._vouch
+            stages.tracker.searcher.vouch = self._vouch
 
     def _vouch(self, image: np.ndarray, reading: Reading) -> bool:
         """A doubted hand is one when its landmarks read a throw and the CNN reads the same

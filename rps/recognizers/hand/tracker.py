@@ -1,21 +1,16 @@
 """MediaPipe's hand tracking loop, plus a search for the hands its palm detector misses.
 
 The next frame's ROI comes from this frame's landmarks, and palm detection runs only while
-fewer hands are tracked than asked for, or when a tracked hand is lost (then in the same
-frame, so tracking never loses a hand that detection alone would find). A new view (``view``:
+fewer hands are tracked than asked for, or when a tracked hand is lost or flagged below
+``CONFIRM`` (then in the same frame, so tracking never loses a hand that detection alone
+would find: a stale ROI can keep a hand's flag yet read its pose worse). A new view (``view``:
 a cut, a jump) is read as a still would be, and the tracked ROIs only if that finds no hand.
 In real time an empty view unchanged since palm detection last found nothing in it is
 detected again on one frame in ``QUIET_EVERY``.
 
 When the palm detector finds nothing (a fist filling the frame, a dim grey camera, a far
-hand), the landmark model itself is asked: its hand flag is a strong hand / no-hand test.
-Candidate ROIs are read: weak palm detections, palms found in zoomed tiles of the frame
-(``palm.tiles``: a far hand is then big enough for the detector), where the last hand was,
-the whole frame and a coarse grid (``roi.search_rois``). A hand is accepted only when the
-flag is at least ``CONFIRM``; it is then re-read on the ROI its own landmarks give, so it is
-upright and centred before it is classified, and tracked as usual. When none reaches it, the
-likeliest candidate above ``PRESENCE`` is re-read so, and kept if ``vouch`` (a second opinion:
-``second``) says it is a hand.
+hand), candidate ROIs are read by the landmark model and a hand is accepted on its own hand
+flag (``search``), then tracked as usual.
 Until a sure palm overlaps it, such a hand is provisional (a face can pass the flag): palm
 detection keeps running (in real time on one frame in ``QUIET_EVERY``), so a real hand that
 comes in is read, and the better flag wins.
@@ -28,9 +23,8 @@ time at most once in ``COOLDOWN`` frames) also read the whole frame's squares: a
 on a part of a hand (a V sign's knuckles, read as a fist at a high flag) gives way to the
 whole hand around it (``_whole``).
 Otherwise a stream tries where the hand was (for ``LINGER`` frames; in real time on every
-other frame, which halves what a lost hand costs on top of palm detection), then one tile
-or ``per_frame`` squares in rotation (in real time on one frame in ``QUIET_EVERY``), so a
-quiet room costs little.
+other frame, which halves what a lost hand costs on top of palm detection), then the search's
+quiet rotation (in real time on one frame in ``QUIET_EVERY``), so a quiet room costs little.
 
 Heavy JPEG is smoothed (``deblock``) and read by a landmark model distilled on it (``stages``);
 with ``_whole`` its hands are re-read on their own landmarks' ROI (``_settle``). A grey frame in
@@ -49,7 +43,7 @@ import numpy as np
 
 from rps.recognizers.hand.deblock import Deblock
 from rps.recognizers.hand.grey import is_grey, tinted
-from rps.recognizers.hand.palm import MIN_SCORE, Palm, iou, tiles
+from rps.recognizers.hand.palm import MIN_SCORE, Palm, iou
 from rps.recognizers.hand.readings import (
     SAME_HAND_IOU,
     Reading,
@@ -61,12 +55,10 @@ from rps.recognizers.hand.readings import (
     unread,
     whole_of,
 )
-from rps.recognizers.hand.roi import Roi, roi_from_landmarks, roi_from_palm, search_rois, whole_rois
+from rps.recognizers.hand.roi import Roi, roi_from_landmarks, roi_from_palm, whole_rois
+from rps.recognizers.hand.search import CONFIRM, PER_FRAME, PRESENCE, Search
 from rps.recognizers.hand.view import ViewWatch
 
-PRESENCE = 0.5  # the landmark model's hand flag (the solution's min_tracking_confidence)
-CONFIRM = 0.9  # the flag a searched candidate needs: empty crops score ~0, hands 0.97+
-PER_FRAME = 3  # search candidates read per frame of a stream with no hand in view
 LINGER = 15  # frames after the last hand during which a stream searches where it was
 FULL = 2  # frames after the last hand during which a stream searches everywhere (offline)
 COOLDOWN = 60  # frames between full searches of new views in real time (a busy room: 2 s)
@@ -91,22 +83,18 @@ class HandTracker:
         self.presence = presence
         self.track = track
         self.search = search
-        self.per_frame = per_frame
-        self.vouch = vouch  # a second opinion on a candidate flagged below CONFIRM
-        self._doubts: list[Reading] = []  # this search's candidates flagged below CONFIRM
         self.cooldown = COOLDOWN if realtime else 0  # frames between full searches of new views
         self.quiet_every = QUIET_EVERY if realtime else 1
+        self.searcher = Search(detect, read, max_hands, presence, per_frame, self.quiet_every,
+                               vouch)  # the hands the palm detector misses
         self.linger_every = LINGER_EVERY if realtime else 1
         self.deblock = Deblock(DEBLOCK_EVERY if track and realtime else 1)
         self.full = 0 if realtime else FULL  # frames after a loss searched everywhere
-        self._quiet = 0
         self._since_full = self._since_whole = COOLDOWN  # frames since those searches
         self.tracked: list[Roi] = []
         self.palm_ran = False  # on the last frame
-        self.searched = 0  # search candidates read on the last frame
         self._last: list[Roi] = []  # where the hands were when last seen
         self._since_hand = LINGER  # frames since a hand was last seen
-        self._turn = 0  # the next search candidate in rotation
         self.view = ViewWatch(bool(self.cooldown), self.quiet_every)  # new or unchanged views
         self._provisional = False  # a tracked hand was found by the search alone
         self._checks = 0  # frames, for rechecking a provisional hand every few
@@ -130,7 +118,7 @@ class HandTracker:
         # In real time an empty view unchanged since palm detection last found nothing in it
         # is detected on one frame in ``QUIET_EVERY`` (a lost hand is still read where it was).
         idle = self.view.idle_empty(self.track and bool(self.tracked) and not self._fresh)
-        self._everywhere, self.searched = False, 0  # set by the search
+        self._everywhere, self.searcher.searched = False, 0  # set by the search
         hands, trusted = self._find(image, idle)
         if not hands and self._everywhere and is_grey(image):  # skin tones put back (``grey``)
             hands, trusted = self._find(tinted(image), idle, again=True)
@@ -163,8 +151,10 @@ class HandTracker:
             rois, weak = self._palms(image, rois, trusted)
         read = self._keep(self.read(image, rois), self.presence) if rois else []
         hands, moved = [], []
-        for h in read:
-            (moved if has_moved(h) else hands).append(h)
+        for h in read:  # a tracked hand flagged below CONFIRM is as good as lost: a stale ROI
+            # can keep a hand's flag yet read it worse than the palm detector's ROI would
+            doubted = not self.palm_ran and h.presence <= CONFIRM  # (no palm ran: tracked)
+            (moved if has_moved(h) or doubted else hands).append(h)
         if len(hands) < self.max_hands and not self.palm_ran and not idle:  # lost or moved
             self.palm_ran = True
             found, weak = self._palms(image, [], trusted)
@@ -216,9 +206,9 @@ class HandTracker:
 
     def _search(self, image: np.ndarray, hands: list[Reading], weak: list[Roi], again: bool
                 ) -> list[Reading]:
-        """Hands the palm detector missed, confirmed by the landmark model's flag."""
-        h, w = image.shape[:2]
-        grid, zoomed = search_rois(w, h), tiles(w, h)
+        """Hands the palm detector missed (``search``): everywhere on a still, a new view or
+        just after a loss; else where the hand was (for ``LINGER`` frames) and the quiet
+        rotation."""
         self._since_full += not again
         # In real time a new view with a hand still tracked gets the bounded search: its
         # tracked square comes next, and a full search would stall the frame.
@@ -229,53 +219,9 @@ class HandTracker:
         if self.track and self._since_hand >= self.full and not fresh:  # quiet: a few
             last = around if self._since_hand < LINGER and \
                 self._since_hand % self.linger_every == 0 else []
-            self._quiet += 1
-            on = self._quiet % self.quiet_every == 0  # in real time, every few frames only
-            self._turn += on  # odd turns: one tile for the palm detector; even: a few squares
-            k = self._turn // 2
-            picks = [] if self._turn % 2 or not on else \
-                [grid[(k * self.per_frame + i) % len(grid)] for i in range(self.per_frame)]
-            looks = [zoomed[k % len(zoomed)]] if self._turn % 2 and on else []
-        else:  # a still, a hand just lost or a new view: everywhere
-            self._since_full, self._everywhere = 0, True
-            last, picks, looks = around, grid, zoomed
-        palms = [roi_from_palm(p.box, p.keypoints) for t in looks for p in self.detect(image, t)]
-        out, self._doubts = [], []
-        for tier in (weak + palms + last, picks):  # the likelier places first
-            out += self._confirm(image, hands + out, unread(hands + out, tier))
-            if len(hands) + len(out) >= self.max_hands:
-                break
-        if not out:  # a doubted one, re-read on its own landmarks already, if vouched for
-            return self._vouched(image, hands) if self.vouch else []
-        refined = self.read(image, [roi_from_landmarks(r.landmarks) for r in out])
-        return [b if b.presence >= CONFIRM else a for a, b in zip(out, refined, strict=True)]
-
-    def _confirm(self, image: np.ndarray, hands: list[Reading], candidates: list[Roi]
-                 ) -> list[Reading]:
-        """The candidates whose reading has the hand flag, one hand per place, best first."""
-        self.searched += len(candidates)
-        read = self.read(image, candidates) if candidates else []
-        found = self._keep(read, CONFIRM)
-        self._doubts += [r for r in read if self.presence < r.presence <= CONFIRM]
-        found.sort(key=lambda r: -r.presence)
-        out: list[Reading] = []
-        for r in found:
-            if len(hands) + len(out) < self.max_hands and \
-                    unread(hands + out, [roi_from_landmarks(r.landmarks)]):
-                out.append(r)
-        return out
-
-    def _vouched(self, image: np.ndarray, hands: list[Reading]) -> list[Reading]:
-        """The likeliest doubted candidate, re-read on its own landmarks' ROI, if the second
-        opinion vouches for it."""
-        doubts = new_hands(hands, self._doubts)  # not a hand already read
-        if not doubts:
-            return []
-        best = max(doubts, key=lambda r: r.presence)
-        again = self.read(image, [roi_from_landmarks(best.landmarks)])[0]
-        best = again if again.presence > best.presence else best
-        fits = unread(hands, [roi_from_landmarks(best.landmarks)])
-        return [best] if fits and self.vouch and self.vouch(image, best) else []
+            return self.searcher(image, hands, weak, last, everywhere=False)
+        self._since_full, self._everywhere = 0, True
+        return self.searcher(image, hands, weak, around, everywhere=True)
 
     def _whole(self, image: np.ndarray, hands: list[Reading], trusted: list[Roi]
                ) -> list[Reading]:
