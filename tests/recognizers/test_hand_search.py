@@ -17,7 +17,7 @@ from rps.recognizers import load_recognizer
 from rps.recognizers.hand import tracker as tracker_mod
 from rps.recognizers.hand.palm import Palm, tiles
 from rps.recognizers.hand.readings import averaged
-from rps.recognizers.hand.roi import Roi, search_rois, whole_rois
+from rps.recognizers.hand.roi import Roi, roi_from_palm, search_rois, whole_rois
 from rps.recognizers.hand.tracker import CONFIRM, PER_FRAME, HandTracker, Reading
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real-hands"
@@ -171,21 +171,50 @@ def test_a_tracked_hand_that_moved_is_detected_again_in_the_same_frame():
     assert t.palm_ran  # detection ran in this same frame
 
 
-def test_a_tracked_hand_flagged_below_confirm_is_detected_again_in_the_same_frame():
+@pytest.mark.parametrize("realtime", [False, True])
+def test_a_tracked_hand_flagged_below_confirm_is_detected_again(realtime):
     """A stale ROI can keep a hand's flag above the tracking gate yet read it worse than
-    the palm detector's ROI: the palm's reading replaces it, so the stream reads the frame
-    as a still would (``rps eval --stream``: tracking never loses what detection finds)."""
+    the palm detector's ROI: the palm's reading replaces it in the same frame (offline on
+    every such frame: `rps eval --stream` loses nothing detection finds; in real time on one
+    frame in QUIET_EVERY)."""
     fake = FakeModels(1.0, at=(320, 240), palms=[_palm_at(320, 240)])
-    t = HandTracker(fake.detect, fake.read, track=True, search=False)
+    t = HandTracker(fake.detect, fake.read, track=True, search=False, realtime=realtime)
     assert t(IMAGE) and t(IMAGE) and not t.palm_ran  # steady: tracked, no detection
-    tracked = t.tracked[0]
     fake.presence = CONFIRM - 0.1  # above the gate (0.5), below the search's
-    fake.reads.clear()
-    hands = t(IMAGE)
-    assert t.palm_ran and fake.reads[0] == [tracked] and len(fake.reads) >= 2
-    assert len(hands) == 1 and hands[0].roi != tracked  # read on the palm's ROI instead
+    ran = []
+    for _ in range(2 * tracker_mod.QUIET_EVERY):
+        tracked = t.tracked[0]
+        fake.reads.clear()
+        hands = t(IMAGE)
+        ran.append(t.palm_ran)
+        assert len(hands) == 1
+        if t.palm_ran:  # the tracked square, then the palm's (the same hand: not settled)
+            p = _palm_at(320, 240)
+            assert fake.reads == [[tracked], [roi_from_palm(p.box, p.keypoints)]]
+        else:
+            assert fake.reads == [[tracked]]
+    assert sum(ran) == (2 if realtime else 2 * tracker_mod.QUIET_EVERY)
     fake.presence = CONFIRM + 0.05
     assert t(IMAGE) and not t.palm_ran  # a sure tracked hand: no detection
+
+
+def test_a_doubted_tracked_hand_stays_a_rival_of_a_palm_elsewhere():
+    """With one hand asked for, a palm found elsewhere while the tracked hand is doubted
+    does not win by arriving: the likelier flag does."""
+    reads = []
+
+    def read(image, rois):  # the tracked hand (left) at 0.8, the palm's (right) at 0.6
+        reads.append(rois)
+        return [Reading(_hand_at(r.cx, r.cy, 80), 0.8 if r.cx < 320 else 0.6, 0.0, r)
+                for r in rois]
+
+    palms = [_palm_at(160, 240)]
+    t = HandTracker(lambda image, tile=None: list(palms) if tile is None else [], read,
+                    track=True, search=False, realtime=False)
+    assert t(IMAGE)[0].roi.cx < 320
+    palms[:] = [_palm_at(480, 240)]  # the left hand is no longer detected; a palm on the right
+    hands = t(IMAGE)
+    assert len(hands) == 1 and hands[0].landmarks[:, 0].mean() < 320
 
 
 def test_a_new_view_is_read_as_a_still_and_its_tracked_square_only_if_that_finds_nothing():

@@ -50,16 +50,22 @@ def test_in_grey_a_doubted_candidate_re_read_on_its_own_landmarks_is_taken_at_co
         assert reads[1 + REFINE] == reads[0]
 
 
-def test_in_colour_a_doubted_candidate_is_re_read_once_and_not_taken_unvouched():
-    reads = []
+@pytest.mark.parametrize("vouched", [None, False, True])
+def test_in_colour_a_doubt_is_re_read_once_for_the_second_opinion_only(vouched):
+    reads, asked = [], []
 
-    def read(image, rois):  # the re-read would reach CONFIRM: in colour it is not enough
+    def read(image, rois):  # the re-read would pass CONFIRM: in colour that is not enough
         reads.append(list(rois))
         return [Reading(_hand_at(400, 260, 120), 0.7 if len(reads) == 1 else CONFIRM + 0.05,
                         0.0, r) for r in rois]
 
-    assert HandTracker(lambda image, tile=None: [], read, track=False)(IMAGE) == []
-    assert len(reads) == 2 and len(reads[1]) == 1
+    vouch = None if vouched is None else (lambda image, r: asked.append(r) or vouched)
+    hands = HandTracker(lambda image, tile=None: [], read, track=False, vouch=vouch)(IMAGE)
+    assert len(hands) == bool(vouched)
+    if vouched is None:  # no second opinion: no re-read either
+        assert len(reads) == 1
+    else:  # once, and the likelier reading (the re-read) is asked about
+        assert len(reads[1]) == 1 and asked[0].presence == CONFIRM + 0.05
 
 
 def test_doubts_are_re_read_one_per_place_the_likeliest_first():
@@ -73,16 +79,13 @@ def test_doubts_are_re_read_one_per_place_the_likeliest_first():
 
 def test_a_grey_v_sign_the_palm_detector_misses_is_found_by_re_reading(reader, monkeypatch):
     """Real: an EPSRC V sign (a held-out session) made grey. The palm detector finds no sure
-    palm and no square confirms it, so without re-reading it is none; with it, scissors."""
+    palm and no square confirms it; with no second opinion, re-reading finds it (scissors)
+    and without re-reading it is none."""
     img = grey(cv2.imread(str(V_SIGN)))
     stages = reader.stages
+    monkeypatch.setattr(stages.tracker.searcher, "vouch", None)
     assert not [p for p in stages._detect(img) if p.score >= 0.5]
     assert reader.read(Frame(0, 0.0, img)).label == "scissors"
     assert stages.tracker.searcher.searched >= len(search_rois(img.shape[1], img.shape[0]))
-    vouch = stages.tracker.searcher.vouch
-    monkeypatch.setattr(stages.tracker.searcher, "vouch", None)
     monkeypatch.setattr(Search, "_doubted", lambda self, image, hands: [])
-    try:
-        assert reader.read(Frame(0, 0.0, img)).label == "none"
-    finally:
-        stages.tracker.searcher.vouch = vouch
+    assert reader.read(Frame(0, 0.0, img)).label == "none"

@@ -5,14 +5,15 @@ hand / no-hand test.
 Candidate ROIs, the likelier first: weak palm detections, palms found in zoomed tiles of the
 frame (``palm.tiles``: a far hand is then big enough for the detector), where the last hand
 was, then the whole frame and a coarse grid (``roi.search_rois``). A candidate is a hand when
-its flag is at least ``CONFIRM``; it is then re-read on the ROI its own landmarks give, so it
+its flag is above ``CONFIRM``; it is then re-read on the ROI its own landmarks give, so it
 is upright and centred before it is classified. A square that holds a hand off-centre or cut
 flags it lower. In a grey frame (a grey camera's V signs, which the palm detector misses
 and no square centres) the likeliest ``REFINE_TOP`` candidates above ``PRESENCE`` (one per
 place) are re-read on their own landmarks' ROIs up to ``REFINE`` times, as tracking would on
-the next frames, and one that reaches ``CONFIRM`` is taken, then re-read upright as above; in
-colour the likeliest is re-read once. When none is taken, the likeliest reading is kept if
-``vouch`` (a second opinion: ``second``) says it is a hand. Chosen on fit data only: see ``REFINE``.
+the next frames, and one that passes ``CONFIRM`` is taken, then re-read upright as above. In
+colour, and in grey when none passes, the likeliest reading is kept if ``vouch`` (a second
+opinion: ``second``) says it is a hand (in colour the likeliest doubt is re-read once for
+it). Chosen on fit data only: see ``REFINE``.
 
 Everywhere (a still, a new view, a hand just lost) reads every candidate; a quiet stream
 reads one tile or ``per_frame`` squares in rotation (in real time on one frame in
@@ -27,14 +28,14 @@ import numpy as np
 
 from rps.recognizers.hand.grey import is_grey
 from rps.recognizers.hand.palm import Palm, tiles
-from rps.recognizers.hand.readings import Reading, new_hands, unread
+from rps.recognizers.hand.readings import Reading, unread
 from rps.recognizers.hand.roi import Roi, roi_from_landmarks, roi_from_palm, search_rois
 
 PRESENCE = 0.5  # the landmark model's hand flag (the solution's min_tracking_confidence)
-CONFIRM = 0.9  # the flag a searched candidate needs: empty crops score ~0, hands 0.97+
+CONFIRM = 0.9  # the flag a searched candidate must pass: empty crops score ~0, hands 0.97+
 PER_FRAME = 3  # search candidates read per frame of a stream with no hand in view
 # In a grey frame doubted candidates are re-read on their own landmarks' ROIs: the likeliest
-# REFINE_TOP (one per place), up to REFINE times, and one reaching CONFIRM is taken. Chosen on
+# REFINE_TOP (one per place), up to REFINE times, and one passing CONFIRM is taken. Chosen on
 # fit data (`benchmarks/hard_conditions.py --fit --per-class 40`, stills): grey scissors
 # 156 -> 157 of 160, the rest of grey as it was. In colour frames it read 7 more fit throws
 # (dim, far, JPEG) but lifts faces past CONFIRM too: on rps-real-dev (measured, never fitted)
@@ -109,10 +110,12 @@ class Search:
 
     def _doubted(self, image: np.ndarray, hands: list[Reading]) -> list[Reading]:
         """In a grey frame the likeliest doubted candidates (one per place) re-read on their
-        own landmarks' ROIs until one reaches ``CONFIRM`` (``REFINE``); in colour the
-        likeliest, once. Failing that, the likeliest reading if the second opinion vouches
-        for it."""
-        grey = is_grey(image)
+        own landmarks' ROIs until one passes ``CONFIRM`` (``REFINE``); in colour, with a
+        second opinion, the likeliest once. Failing that, the likelier of the doubt and its
+        re-reads if it is still where no hand is and the second opinion vouches for it."""
+        grey = bool(self._doubts) and is_grey(image)
+        if not self._doubts or not (grey or self.vouch):
+            return []
         doubts = per_place(hands, self._doubts, REFINE_TOP if grey else 1)
         seen = list(doubts)
         for _ in range(REFINE if grey else 1):
@@ -124,11 +127,13 @@ class Search:
                              self.max_hands - len(hands)) if grey else []
             if sure:
                 return self._upright(image, sure)
-            doubts = [d for d in doubts if d.presence > self.presence]
-        if self.vouch is None or not (seen := new_hands(hands, seen)):
+            doubts = per_place(hands, [d for d in doubts if d.presence > self.presence],
+                               REFINE_TOP)
+        if self.vouch is None or not seen:
             return []
         best = max(seen, key=lambda r: r.presence)
-        return [best] if self.vouch(image, best) else []
+        fits = unread(hands, [roi_from_landmarks(best.landmarks)])
+        return [best] if fits and self.vouch(image, best) else []
 
 
 def per_place(hands: list[Reading], readings: list[Reading], limit: int) -> list[Reading]:

@@ -1,9 +1,10 @@
 """MediaPipe's hand tracking loop, plus a search for the hands its palm detector misses.
 
 The next frame's ROI comes from this frame's landmarks, and palm detection runs only while
-fewer hands are tracked than asked for, or when a tracked hand is lost or flagged below
+fewer hands are tracked than asked for, or when a tracked hand is lost or flagged at most
 ``CONFIRM`` (then in the same frame, so tracking never loses a hand that detection alone
-would find: a stale ROI can keep a hand's flag yet read its pose worse). A new view (``view``:
+would find: a stale ROI can keep a hand's flag yet read its pose worse; in real time a
+doubted flag on one frame in ``QUIET_EVERY``). A new view (``view``:
 a cut, a jump) is read as a still would be, and the tracked ROIs only if that finds no hand.
 In real time an empty view unchanged since palm detection last found nothing in it is
 detected again on one frame in ``QUIET_EVERY``.
@@ -150,18 +151,21 @@ class HandTracker:
         if self.palm_ran:
             rois, weak = self._palms(image, rois, trusted)
         read = self._keep(self.read(image, rois), self.presence) if rois else []
+        # A tracked hand flagged at most CONFIRM is re-detected as a lost one is (in real time
+        # on one frame in QUIET_EVERY): a stale ROI can keep a hand's flag yet read it worse
+        # than the palm's ROI. It stays a rival, so a palm elsewhere wins on its flag only.
+        doubt = not self.palm_ran and self._checks % self.quiet_every == 0  # no palm: tracked
         hands, moved = [], []
-        for h in read:  # a tracked hand flagged below CONFIRM is as good as lost: a stale ROI
-            # can keep a hand's flag yet read it worse than the palm detector's ROI would
-            doubted = not self.palm_ran and h.presence <= CONFIRM  # (no palm ran: tracked)
-            (moved if has_moved(h) or doubted else hands).append(h)
+        for h in read:
+            (moved if has_moved(h) or (doubt and h.presence <= CONFIRM) else hands).append(h)
+        rival = any(h.presence <= CONFIRM for h in moved) and doubt
         if len(hands) < self.max_hands and not self.palm_ran and not idle:  # lost or moved
             self.palm_ran = True
             found, weak = self._palms(image, [], trusted)
             found = unread(hands, found)
             hands += self._keep(self.read(image, found), self.presence) if found else []
         moved = new_hands(hands, moved)
-        if moved and (len(hands) < self.max_hands or recheck):  # missed, or a rival
+        if moved and (len(hands) < self.max_hands or recheck or rival):  # missed, or a rival
             hands += self._settle(image, moved, trusted)
         if len(hands) < self.max_hands and self.search:
             hands += self._search(image, hands, weak, again)
