@@ -1,6 +1,6 @@
 """A searched square that holds a hand off-centre flags it below ``CONFIRM`` (a grey camera,
 where the palm detector finds nothing): in a grey frame, re-read on its own landmarks' ROI
-as tracking would, it is taken once the flag reaches ``CONFIRM``, within a bounded number of
+as tracking would, it is taken once the flag passes ``CONFIRM``, within a bounded number of
 reads; in colour it is left to the second opinion (a face re-read can pass ``CONFIRM``)."""
 
 from __future__ import annotations

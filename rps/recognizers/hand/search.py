@@ -113,8 +113,10 @@ class Search:
         own landmarks' ROIs until one passes ``CONFIRM`` (``REFINE``); in colour, with a
         second opinion, the likeliest once. Failing that, the likelier of the doubt and its
         re-reads if it is still where no hand is and the second opinion vouches for it."""
-        grey = bool(self._doubts) and is_grey(image)
-        if not self._doubts or not (grey or self.vouch):
+        if not self._doubts:
+            return []
+        grey = is_grey(image)
+        if not (grey or self.vouch):
             return []
         doubts = per_place(hands, self._doubts, REFINE_TOP if grey else 1)
         seen = list(doubts)
