@@ -1,7 +1,8 @@
 """Leave one source out: how the hand classifier's recipe reads a real-more set it never saw
-(fitted on CGI, rps-cv-real and the other real-more sets), per class. Images with no hand
-found count as `none`. This is the number for a new room; the shipped model's own numbers
-on held-out sessions come from `rps eval --data` on those sessions.
+(fitted on CGI, rps-cv-real and the other real-more sets), per class, and what each class
+was read as (a source's `none` read as a throw is a pose the other sources call that throw).
+Images with no hand found count as `none`. This is the number for a new room; the shipped
+model's own numbers on held-out sessions come from `rps eval --data` on those sessions.
 
     python scripts/hand_loso.py [--json runs/hand-loso.json]
 """

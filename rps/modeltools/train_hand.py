@@ -156,7 +156,9 @@ def train_hand(cfg: HandTrainConfig) -> dict:
 def leave_one_source_out(cfg: HandTrainConfig) -> dict:
     """The recipe's reading of a source it never saw: for each real-more set, the classifier
     fitted without any of it (the other sets' training parts only) reads all of its hands;
-    images where no hand was found count as read `none`. Per class, as a fraction."""
+    images where no hand was found count as read `none`. Per class, the share read right
+    and what the class was read as (``read_as``): a source's `none` that reads as one throw
+    is a pose the other sources call that throw."""
     _need_keras()
     sets = gather(cfg)
     out = {}
@@ -166,12 +168,24 @@ def leave_one_source_out(cfg: HandTrainConfig) -> dict:
         whole = read_folder(folder, cfg.cache)
         pred = model.predict(batch(list(whole.landmarks)), verbose=0).argmax(1)
         missed = missed_labels(folder, whole)
-        truth = np.concatenate([whole.labels, missed])
-        got = np.concatenate([pred, np.zeros(len(missed), int)])
-        out[folder.name] = {c: float((got[truth == i] == i).mean())
-                            for i, c in enumerate(CLASSES) if (truth == i).any()}
-        print(folder.name, " ".join(f"{c} {v:.1%}" for c, v in out[folder.name].items()),
-              flush=True)
+        out[folder.name] = read_as(np.concatenate([whole.labels, missed]),
+                                   np.concatenate([pred, np.zeros(len(missed), int)]))
+        print(folder.name, "; ".join(
+            f"{c} {v['right']:.1%}" + "".join(f", as {k} {f:.1%}" for k, f in v["as"].items()
+                                              if k != c and f > 0)
+            for c, v in out[folder.name].items()), flush=True)
+    return out
+
+
+def read_as(truth: np.ndarray, got: np.ndarray) -> dict[str, dict]:
+    """Per class present in ``truth``: the share read right, and the shares read as each
+    class (class indices into CLASSES)."""
+    out = {}
+    for i, c in enumerate(CLASSES):
+        mine = got[truth == i]
+        if len(mine):
+            out[c] = {"right": float((mine == i).mean()),
+                      "as": {k: float((mine == j).mean()) for j, k in enumerate(CLASSES)}}
     return out
 
 

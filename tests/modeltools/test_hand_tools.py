@@ -14,6 +14,7 @@ import pytest
 from rps.errors import ModelError
 from rps.modeltools.convert_tflite import convert_tflite
 from rps.modeltools.hand_data import NOT_THROWS, THROWS, HandSet, none_poses
+from rps.modeltools.train_hand import read_as
 from rps.recognizers.hand.features import canonical
 from rps.types import CLASSES
 
@@ -102,3 +103,14 @@ def test_training_landmarks_are_read_once_then_come_from_the_cache(tmp_path):
     again = read_folder(FIXTURES, tmp_path)
     np.testing.assert_array_equal(again.landmarks, first.landmarks)
     assert list(tmp_path.glob("*.npz")) == cached  # the same key: read from the cache
+
+
+def test_leave_one_source_out_says_what_each_class_was_read_as():
+    none, rock, paper = (CLASSES.index(c) for c in ("none", "rock", "paper"))
+    truth = np.array([none] * 4 + [rock] * 2)
+    got = np.array([none, rock, rock, paper, rock, none])
+    out = read_as(truth, got)
+    assert set(out) == {"none", "rock"}  # only the classes the source has
+    assert out["none"]["right"] == 0.25
+    assert out["none"]["as"] == {"none": 0.25, "rock": 0.5, "paper": 0.25, "scissors": 0.0}
+    assert out["rock"]["right"] == 0.5 and out["rock"]["as"]["none"] == 0.5

@@ -102,13 +102,6 @@ class HandTracker:
         self._fresh = False  # this frame is a new view
         self._everywhere = False  # this frame's search read every candidate
 
-    def reset(self) -> None:
-        """Forget the view: a new source starts from scratch."""
-        self.tracked, self._last, self._since_hand = [], [], LINGER
-        self._provisional = False
-        self.view = ViewWatch(self.view.realtime, self.view.every)
-        self.deblock = Deblock(self.deblock.every)
-
     def __call__(self, image: np.ndarray) -> list[Reading]:
         image = self.deblock(image)  # heavy JPEG smoothed (``deblock``); others as they are
         # A new view is read as a still, the tracked squares only if that finds no hand:
