@@ -43,6 +43,17 @@ def test_epsrc_horns_are_read_as_none_and_nothing_else_is(tmp_path):
     assert [s.label for s in scan(tmp_path / "other")] == ["scissors"]
 
 
+def test_subhih_four_finger_frames_filed_as_paper_are_read_as_none(tmp_path):
+    img = np.full((8, 8, 3), 128, np.uint8)
+    for where in ("subhih-webcam/paper/5_pic00009_427_76.jpg",
+                  "subhih-webcam/paper/5_pic00008_457_59.jpg",
+                  "subhih-webcam/rock/5_pic00009_427_76.jpg"):
+        (tmp_path / where).parent.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(tmp_path / where), img)
+    assert [(s.path.name[:10], s.label) for s in scan(tmp_path / "subhih-webcam")] == [
+        ("5_pic00008", "paper"), ("5_pic00009", "none"), ("5_pic00009", "rock")]
+
+
 def test_hand_mask_finds_the_hand_and_not_the_white(cgi_data):
     path = next((cgi_data / "paper").iterdir())
     img = cv2.imread(str(path))
