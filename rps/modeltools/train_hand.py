@@ -156,9 +156,9 @@ def train_hand(cfg: HandTrainConfig) -> dict:
 def leave_one_source_out(cfg: HandTrainConfig) -> dict:
     """The recipe's reading of a source it never saw: for each real-more set, the classifier
     fitted without any of it (the other sets' training parts only) reads all of its hands;
-    images where no hand was found count as read `none`. Per class, the share read right
-    and what the class was read as (``read_as``): a source's `none` that reads as one throw
-    is a pose the other sources call that throw."""
+    images where no hand was found count as read `none`. Per class, the shares read as each
+    class (``read_as``; its own is the share read right): a source's `none` that reads as
+    one throw is a pose the other sources call that throw."""
     _need_keras()
     sets = gather(cfg)
     out = {}
@@ -171,22 +171,17 @@ def leave_one_source_out(cfg: HandTrainConfig) -> dict:
         out[folder.name] = read_as(np.concatenate([whole.labels, missed]),
                                    np.concatenate([pred, np.zeros(len(missed), int)]))
         print(folder.name, "; ".join(
-            f"{c} {v['right']:.1%}" + "".join(f", as {k} {f:.1%}" for k, f in v["as"].items()
-                                              if k != c and f > 0)
-            for c, v in out[folder.name].items()), flush=True)
+            f"{c} {shares[c]:.1%}" + "".join(f", as {k} {f:.1%}" for k, f in shares.items()
+                                             if k != c and f > 0)
+            for c, shares in out[folder.name].items()), flush=True)
     return out
 
 
-def read_as(truth: np.ndarray, got: np.ndarray) -> dict[str, dict]:
-    """Per class present in ``truth``: the share read right, and the shares read as each
-    class (class indices into CLASSES)."""
-    out = {}
-    for i, c in enumerate(CLASSES):
-        mine = got[truth == i]
-        if len(mine):
-            out[c] = {"right": float((mine == i).mean()),
-                      "as": {k: float((mine == j).mean()) for j, k in enumerate(CLASSES)}}
-    return out
+def read_as(truth: np.ndarray, got: np.ndarray) -> dict[str, dict[str, float]]:
+    """Per class present in ``truth``, the shares of it read as each class (class indices
+    into CLASSES); its own share is the share read right."""
+    return {c: {k: float((got[truth == i] == j).mean()) for j, k in enumerate(CLASSES)}
+            for i, c in enumerate(CLASSES) if (truth == i).any()}
 
 
 def missed_labels(folder: Path, hands: HandSet) -> np.ndarray:
